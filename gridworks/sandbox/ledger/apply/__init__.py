@@ -1,0 +1,1 @@
+"""Transaction semantics, one module per transaction type, all applied to an `Overlay`."""

@@ -1,0 +1,21 @@
+"""`keyreg`: mark an account online (with participation keys), offline, or non-participating."""
+
+from __future__ import annotations
+
+from ...encoding import ZERO_ADDRESS
+from ..records import NOT_PARTICIPATING, OFFLINE, ONLINE
+from ..state import Overlay
+from ..transaction import Transaction
+from .common import ApplyData
+
+
+def apply_keyreg(ov: Overlay, txn: Transaction, ad: ApplyData) -> None:
+    acct = ov.account_for_update(txn.sender)
+    going_online = txn.vote_pk != ZERO_ADDRESS
+    acct.status = NOT_PARTICIPATING if txn.nonparticipation else ONLINE if going_online else OFFLINE
+    acct.vote_pk = txn.vote_pk
+    acct.selection_pk = txn.selection_pk
+    acct.state_proof_pk = txn.state_proof_pk
+    acct.vote_first = txn.vote_first
+    acct.vote_last = txn.vote_last
+    acct.vote_key_dilution = txn.vote_key_dilution

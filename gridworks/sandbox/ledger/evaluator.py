@@ -1,0 +1,185 @@
+"""Evaluating one atomic group against the state: all of it applies, or none of it does."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from ..encoding import ZERO_ADDRESS, b64, encode_address, hash_obj
+from .apply.asset_config import apply_asset_config
+from .apply.asset_freeze import apply_asset_freeze
+from .apply.asset_transfer import apply_asset_transfer
+from .apply.common import ApplyData, move_algos
+from .apply.keyreg import apply_keyreg
+from .apply.payment import apply_payment
+from .errors import LedgerError, MalformedTransaction, SignatureError, TransactionRejected
+from .params import ConsensusParams
+from .signatures import check_signature
+from .state import Delta, Overlay, StateReader
+from .transaction import SignedTransaction, Transaction
+from .wellformed import check_well_formed
+
+
+@dataclass(frozen=True, slots=True)
+class BlockContext:
+    """What the evaluator needs to know about the block being built."""
+
+    round: int
+    genesis_id: str
+    genesis_hash: bytes
+    fee_sink: bytes
+    params: ConsensusParams
+    is_known_txid: Callable[[bytes], bool]
+    lease_in_use: Callable[[bytes, bytes], bool]
+
+
+@dataclass(slots=True)
+class GroupResult:
+    delta: Delta
+    apply_data: list[ApplyData]
+
+
+def group_id(txns: list[Transaction]) -> bytes:
+    return hash_obj(b"TG", {"txlist": [txn.digest_without_group() for txn in txns]})
+
+
+def evaluate_group(
+    state: StateReader, group: list[SignedTransaction], ctx: BlockContext
+) -> GroupResult:
+    """Checks, then applies, every transaction of `group`. Raises `LedgerError`; never half-applies."""
+    params = ctx.params
+    if not group:
+        raise MalformedTransaction("empty transaction group")
+    if len(group) > params.max_group_size:
+        raise MalformedTransaction(
+            f"group size {len(group)} exceeds maximum {params.max_group_size}"
+        )
+    txns = [stxn.txn for stxn in group]
+    for stxn in group:
+        check_well_formed(stxn.txn, params)
+        check_signature(stxn, params)
+    _check_group_id(txns)
+    _check_fees(txns, params)
+    _check_context(txns, ctx)
+
+    ov = Overlay(state)
+    results = []
+    for stxn in group:
+        try:
+            results.append(_apply(ov, stxn, ctx))
+        except TransactionRejected as exc:
+            if exc.message.startswith("transaction "):
+                raise
+            raise TransactionRejected(f"transaction {stxn.txn.txid}: {exc.message}") from None
+    return GroupResult(ov.delta(), results)
+
+
+def _check_group_id(txns: list[Transaction]) -> None:
+    grouped = [txn.group != ZERO_ADDRESS for txn in txns]
+    if len(txns) > 1 and not all(grouped):
+        raise MalformedTransaction(
+            "transactionGroup: incomplete group: transactions sent together must carry the "
+            "group id (grp) of the whole group"
+        )
+    if any(grouped):
+        expected = group_id(txns)
+        for txn in txns:
+            if txn.group != expected:
+                raise MalformedTransaction(
+                    f"transaction {txn.txid}: transactionGroup: incomplete group: the group id "
+                    "does not match the transactions sent with it"
+                )
+
+
+def _check_fees(txns: list[Transaction], params: ConsensusParams) -> None:
+    paid = sum(txn.fee for txn in txns)
+    if paid < params.min_fee * len(txns):
+        raise TransactionRejected(
+            f"txgroup had {paid} in fees, which is less than the minimum {len(txns)} * "
+            f"{params.min_fee}"
+        )
+
+
+def _check_context(txns: list[Transaction], ctx: BlockContext) -> None:
+    seen: set[bytes] = set()
+    leases: set[tuple[bytes, bytes]] = set()
+    for txn in txns:
+        prefix = f"transaction {txn.txid}"
+        if txn.genesis_hash != ctx.genesis_hash:
+            raise MalformedTransaction(
+                f"{prefix}: genesis hash mismatch: transaction is for genesis hash "
+                f"{b64(txn.genesis_hash)}, this network's is {b64(ctx.genesis_hash)}"
+            )
+        if txn.genesis_id and txn.genesis_id != ctx.genesis_id:
+            raise MalformedTransaction(
+                f"{prefix}: genesis id mismatch: transaction is for {txn.genesis_id!r}, "
+                f"this network is {ctx.genesis_id!r}"
+            )
+        if not txn.first_valid <= ctx.round <= txn.last_valid:
+            raise TransactionRejected(
+                f"{prefix}: txn dead: round {ctx.round} outside of "
+                f"{txn.first_valid}--{txn.last_valid}"
+            )
+        if txn.txid_digest in seen or ctx.is_known_txid(txn.txid_digest):
+            raise TransactionRejected(f"transaction already in ledger: {txn.txid}")
+        seen.add(txn.txid_digest)
+        if txn.lease != ZERO_ADDRESS:
+            key = (txn.sender, txn.lease)
+            if key in leases or ctx.lease_in_use(*key):
+                raise TransactionRejected(
+                    f"{prefix}: using an overlapping lease (sender {encode_address(txn.sender)}, "
+                    f"lease {b64(txn.lease)})"
+                )
+            leases.add(key)
+
+
+def _apply(ov: Overlay, stxn: SignedTransaction, ctx: BlockContext) -> ApplyData:
+    txn = stxn.txn
+    ov.touched.clear()
+    new_index = ov.next_index()
+    sender = ov.account(txn.sender)
+    expected = sender.auth_addr if sender and sender.auth_addr != ZERO_ADDRESS else txn.sender
+    if stxn.authorizer != expected:
+        raise SignatureError(
+            f"transaction {txn.txid}: should have been authorized by "
+            f"{encode_address(expected)} but was actually authorized by "
+            f"{encode_address(stxn.authorizer)}"
+        )
+    move_algos(ov, txn.sender, ctx.fee_sink, txn.fee)
+    if txn.rekey_to != ZERO_ADDRESS:
+        acct = ov.account_for_update(txn.sender)
+        acct.auth_addr = ZERO_ADDRESS if txn.rekey_to == txn.sender else txn.rekey_to
+
+    ad = ApplyData()
+    kind = txn.type
+    if kind == "pay":
+        apply_payment(ov, txn, ad)
+    elif kind == "axfer":
+        apply_asset_transfer(ov, txn, ad)
+    elif kind == "acfg":
+        apply_asset_config(ov, txn, ad, new_index)
+    elif kind == "afrz":
+        apply_asset_freeze(ov, txn, ad)
+    elif kind == "keyreg":
+        apply_keyreg(ov, txn, ad)
+    else:  # parse_transaction admits no other type
+        raise LedgerError(f"transaction {txn.txid}: unknown type {kind!r}")
+    _check_min_balances(ov, ctx)
+    return ad
+
+
+def _check_min_balances(ov: Overlay, ctx: BlockContext) -> None:
+    params = ctx.params
+    for addr in sorted(ov.touched):
+        if addr == ctx.fee_sink:
+            continue
+        acct = ov.account(addr)
+        if acct is None or acct.is_empty():
+            continue
+        minimum = params.minimum_balance(acct.total_assets)
+        if acct.micro_algos < minimum:
+            raise TransactionRejected(
+                f"account {encode_address(addr)} balance {acct.micro_algos} below min "
+                f"{minimum} ({acct.total_assets} assets)"
+            )
+

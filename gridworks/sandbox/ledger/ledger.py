@@ -1,0 +1,252 @@
+"""The ledger's public Python API: submit groups, read state, blocks and confirmed transactions.
+
+Dev mode: every accepted group is confirmed at once in a block of its own.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from ..encoding import ZERO_ADDRESS, decode_address, hash_obj, sha512_256
+from .errors import NotFound
+from .evaluator import BlockContext, evaluate_group
+from .genesis import genesis_hash, genesis_id
+from .params import CURRENT, ConsensusParams
+from .records import ONLINE, Account, AssetParams, Holding
+from .state import Delta, LedgerState
+from .store import Store
+from .transaction import SignedTransaction, decode_signed_transactions
+
+
+@dataclass(frozen=True, slots=True)
+class ConfirmedTransaction:
+    """A transaction as it sits in its block: the signed transaction and what applying it did."""
+
+    round: int
+    intra: int
+    signed: dict[str, Any]
+    apply_data: dict[str, Any]
+
+
+class Ledger:
+    """One dev network's ledger. Thread-safe: one lock orders every read and write."""
+
+    def __init__(self, store: Store, params: ConsensusParams = CURRENT) -> None:
+        document = store.get_meta("genesis")
+        if document is None:
+            raise NotFound("the store holds no genesis: call Ledger.initialize first")
+        self.store = store
+        self.params = params
+        self.genesis = document
+        self.genesis_id = genesis_id(document)
+        self.genesis_hash = genesis_hash(document)
+        self.fee_sink = decode_address(document["fees"])
+        self.rewards_pool = decode_address(document["rwd"])
+        self.lock = threading.RLock()
+        self.state = LedgerState(txn_counter=store.get_meta("txn_counter"))
+        store.load_state(self.state)
+        self.round: int = store.get_meta("round")
+        self.timestamp_offset: int = store.get_meta("timestamp_offset") or 0
+        last = store.block(self.round)
+        assert last is not None
+        self._last_header = {k: v for k, v in last.items() if k != "txns"}
+        self._last_block_monotonic = time.monotonic()
+        self._listeners: list[Callable[[int], None]] = []
+
+    @classmethod
+    def initialize(cls, store: Store, document: dict[str, Any], params: ConsensusParams = CURRENT) -> None:
+        """Writes genesis (state and block 0) into an empty store."""
+        delta = Delta(txn_counter=params.first_created_index)
+        for entry in document["alloc"]:
+            delta.accounts[decode_address(entry["addr"])] = Account(
+                micro_algos=entry["state"]["algo"]
+            )
+        gh = genesis_hash(document)
+        header = {
+            "rnd": 0,
+            "ts": document["timestamp"],
+            "gen": genesis_id(document),
+            "gh": gh,
+            "seed": sha512_256(gh),
+            "tc": params.first_created_index,
+            "fees": decode_address(document["fees"]),
+            "rwd": decode_address(document["rwd"]),
+            "proto": document["proto"],
+            "txns": [],
+        }
+        store.commit_block(
+            0,
+            header,
+            delta,
+            [],
+            [],
+            {
+                "genesis": document,
+                "round": 0,
+                "txn_counter": params.first_created_index,
+                "timestamp_offset": 0,
+            },
+        )
+
+    # writes
+    def submit(self, data: bytes) -> list[str]:
+        """Submits concatenated msgpack signed transactions as one atomic group."""
+        return self.submit_group(decode_signed_transactions(data))
+
+    def submit_group(self, group: list[SignedTransaction]) -> list[str]:
+        with self.lock:
+            next_round = self.round + 1
+            ctx = BlockContext(
+                round=next_round,
+                genesis_id=self.genesis_id,
+                genesis_hash=self.genesis_hash,
+                fee_sink=self.fee_sink,
+                params=self.params,
+                is_known_txid=lambda txid: self.store.txid_location(txid) is not None,
+                lease_in_use=lambda sender, lease: self._lease_in_use(sender, lease, next_round),
+            )
+            result = evaluate_group(self.state, group, ctx)
+            header = self._next_header(next_round, group, result.delta.txn_counter or 0)
+            block = dict(header)
+            block["txns"] = [
+                {"stxn": stxn.raw, "ad": ad.to_wire()}
+                for stxn, ad in zip(group, result.apply_data, strict=True)
+            ]
+            self.store.commit_block(
+                next_round,
+                block,
+                result.delta,
+                [(stxn.txn.txid_digest, stxn.txn.last_valid) for stxn in group],
+                [
+                    (stxn.txn.sender, stxn.txn.lease, stxn.txn.last_valid)
+                    for stxn in group
+                    if stxn.txn.lease != ZERO_ADDRESS
+                ],
+                {"round": next_round, "txn_counter": result.delta.txn_counter},
+            )
+            self.state.apply(result.delta)
+            self.round = next_round
+            self._last_header = header
+            self._last_block_monotonic = time.monotonic()
+            listeners = list(self._listeners)
+        for listener in listeners:
+            listener(next_round)
+        return [stxn.txn.txid for stxn in group]
+
+    def _lease_in_use(self, sender: bytes, lease: bytes, round_: int) -> bool:
+        last_valid = self.store.lease_last_valid(sender, lease)
+        return last_valid is not None and last_valid >= round_
+
+    def _next_header(self, round_: int, group: list[SignedTransaction], counter: int) -> dict[str, Any]:
+        prev = self._last_header
+        txn_root = sha512_256(b"".join(stxn.txn.txid_digest for stxn in group))
+        return {
+            "rnd": round_,
+            "prev": hash_obj(b"BH", prev),
+            "seed": sha512_256(prev["seed"] + round_.to_bytes(8, "big")),
+            "ts": max(prev["ts"], int(time.time()) + self.timestamp_offset),
+            "gen": self.genesis_id,
+            "gh": self.genesis_hash,
+            "tc": counter,
+            "txn": txn_root,
+            "fees": self.fee_sink,
+            "rwd": self.rewards_pool,
+            "proto": self.params.name,
+        }
+
+    def set_timestamp_offset(self, seconds: int) -> None:
+        """Dev mode: later blocks are stamped with the clock plus this many seconds."""
+        if seconds < 0:
+            raise ValueError("the timestamp offset cannot be negative")
+        with self.lock:
+            self.store.set_meta("timestamp_offset", seconds)
+            self.timestamp_offset = seconds
+
+    def subscribe(self, listener: Callable[[int], None]) -> None:
+        """Calls `listener(round)` after each new block (outside the ledger's lock)."""
+        with self.lock:
+            self._listeners.append(listener)
+
+    def unsubscribe(self, listener: Callable[[int], None]) -> None:
+        with self.lock:
+            if listener in self._listeners:
+                self._listeners.remove(listener)
+
+    # reads
+    @property
+    def last_timestamp(self) -> int:
+        return int(self._last_header["ts"])
+
+    def seconds_since_last_block(self) -> float:
+        return time.monotonic() - self._last_block_monotonic
+
+    def account(self, addr: bytes) -> Account:
+        with self.lock:
+            acct = self.state.account(addr)
+            return acct.copy() if acct else Account()
+
+    def holdings(self, addr: bytes) -> dict[int, Holding]:
+        with self.lock:
+            ids = sorted(self.state.holdings_by_account.get(addr, ()))
+            return {aid: self.state.holdings[(addr, aid)].copy() for aid in ids}
+
+    def holding(self, addr: bytes, asset_id: int) -> Holding | None:
+        with self.lock:
+            holding = self.state.holding(addr, asset_id)
+            return holding.copy() if holding else None
+
+    def created_assets(self, addr: bytes) -> dict[int, AssetParams]:
+        with self.lock:
+            ids = sorted(self.state.assets_by_creator.get(addr, ()))
+            return {aid: self.state.assets[aid].copy() for aid in ids}
+
+    def asset(self, asset_id: int) -> AssetParams | None:
+        with self.lock:
+            params = self.state.asset(asset_id)
+            return params.copy() if params else None
+
+    def minimum_balance(self, acct: Account) -> int:
+        return self.params.minimum_balance(acct.total_assets)
+
+    def block(self, round_: int) -> dict[str, Any]:
+        block = self.store.block(round_)
+        if block is None:
+            raise NotFound(f"ledger does not have entry {round_}")
+        return block
+
+    def confirmed(self, txid: bytes) -> ConfirmedTransaction | None:
+        location = self.store.txid_location(txid)
+        if location is None:
+            return None
+        round_, intra, _ = location
+        entry = self.block(round_)["txns"][intra]
+        return ConfirmedTransaction(round_, intra, entry["stxn"], entry["ad"])
+
+    def supply(self) -> tuple[int, int]:
+        """(total, online) micro-Algos."""
+        with self.lock:
+            accounts = self.state.accounts.values()
+            total = sum(acct.micro_algos for acct in accounts)
+            online = sum(acct.micro_algos for acct in accounts if acct.status == ONLINE)
+            return total, online
+
+    def state_digest(self) -> str:
+        """A hash of the whole state, to prove that a refused transaction changed nothing."""
+        with self.lock:
+            digest = hashlib.sha256()
+            digest.update(f"{self.round}:{self.state.txn_counter}".encode())
+            for addr in sorted(self.state.accounts):
+                digest.update(addr + repr(self.state.accounts[addr]).encode())
+            for key in sorted(self.state.holdings):
+                digest.update(repr((key, self.state.holdings[key])).encode())
+            for aid in sorted(self.state.assets):
+                digest.update(repr((aid, self.state.assets[aid])).encode())
+            return digest.hexdigest()
+
+    def close(self) -> None:
+        self.store.close()

@@ -1,0 +1,111 @@
+"""The ledger's state records: accounts, asset holdings and asset parameters."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from typing import Any
+
+from ..encoding import ZERO_ADDRESS
+
+OFFLINE, ONLINE, NOT_PARTICIPATING = 0, 1, 2
+STATUS_NAMES = {OFFLINE: "Offline", ONLINE: "Online", NOT_PARTICIPATING: "NotParticipating"}
+
+
+@dataclass(slots=True)
+class Account:
+    micro_algos: int = 0
+    status: int = OFFLINE
+    auth_addr: bytes = ZERO_ADDRESS
+    vote_pk: bytes = ZERO_ADDRESS
+    selection_pk: bytes = ZERO_ADDRESS
+    state_proof_pk: bytes = b""
+    vote_first: int = 0
+    vote_last: int = 0
+    vote_key_dilution: int = 0
+    total_assets: int = 0  # holdings, the creator's own included
+    total_created_assets: int = 0
+
+    def copy(self) -> Account:
+        return replace(self)
+
+    def is_empty(self) -> bool:
+        return (
+            self.micro_algos == 0
+            and self.total_assets == 0
+            and self.total_created_assets == 0
+            and self.auth_addr == ZERO_ADDRESS
+            and self.status != ONLINE
+        )
+
+    def to_record(self) -> dict[str, Any]:
+        return {
+            "a": self.micro_algos,
+            "s": self.status,
+            "au": self.auth_addr,
+            "vk": self.vote_pk,
+            "sk": self.selection_pk,
+            "pk": self.state_proof_pk,
+            "vf": self.vote_first,
+            "vl": self.vote_last,
+            "kd": self.vote_key_dilution,
+            "ta": self.total_assets,
+            "tc": self.total_created_assets,
+        }
+
+    @classmethod
+    def from_record(cls, r: dict[str, Any]) -> Account:
+        return cls(
+            r["a"], r["s"], r["au"], r["vk"], r["sk"], r["pk"], r["vf"], r["vl"], r["kd"],
+            r["ta"], r["tc"],
+        )  # fmt: skip
+
+
+@dataclass(slots=True)
+class Holding:
+    amount: int = 0
+    frozen: bool = False
+
+    def copy(self) -> Holding:
+        return Holding(self.amount, self.frozen)
+
+
+@dataclass(slots=True)
+class AssetParams:
+    creator: bytes
+    total: int = 0
+    decimals: int = 0
+    default_frozen: bool = False
+    unit_name: str = ""
+    asset_name: str = ""
+    url: str = ""
+    metadata_hash: bytes = b""
+    manager: bytes = ZERO_ADDRESS
+    reserve: bytes = ZERO_ADDRESS
+    freeze: bytes = ZERO_ADDRESS
+    clawback: bytes = ZERO_ADDRESS
+
+    def copy(self) -> AssetParams:
+        return replace(self)
+
+    def to_record(self) -> dict[str, Any]:
+        return {
+            "cr": self.creator,
+            "t": self.total,
+            "dc": self.decimals,
+            "df": self.default_frozen,
+            "un": self.unit_name,
+            "an": self.asset_name,
+            "au": self.url,
+            "am": self.metadata_hash,
+            "m": self.manager,
+            "r": self.reserve,
+            "f": self.freeze,
+            "c": self.clawback,
+        }
+
+    @classmethod
+    def from_record(cls, r: dict[str, Any]) -> AssetParams:
+        return cls(
+            r["cr"], r["t"], r["dc"], r["df"], r["un"], r["an"], r["au"], r["am"], r["m"],
+            r["r"], r["f"], r["c"],
+        )  # fmt: skip

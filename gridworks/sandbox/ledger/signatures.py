@@ -1,0 +1,64 @@
+"""Checking that a signed transaction carries a valid signature by the account it names.
+
+This is stateless: it proves the transaction was signed by `stxn.authorizer`. Whether that
+account is the one allowed to sign for the sender (its auth-addr) is checked during evaluation.
+"""
+
+from __future__ import annotations
+
+from ..ed25519 import verify
+from ..encoding import encode_address, sha512_256
+from .errors import SignatureError
+from .params import ConsensusParams
+from .transaction import Multisig, SignedTransaction
+
+
+def multisig_address(version: int, threshold: int, public_keys: list[bytes]) -> bytes:
+    return sha512_256(b"MultisigAddr" + bytes([version, threshold]) + b"".join(public_keys))
+
+
+def check_signature(stxn: SignedTransaction, params: ConsensusParams) -> None:
+    txid = stxn.txn.txid
+    kinds = sum(1 for present in (stxn.sig, stxn.msig, stxn.lsig) if present)
+    if kinds == 0:
+        raise SignatureError(f"transaction {txid}: signedtxn has no sig")
+    if kinds > 1:
+        raise SignatureError(f"transaction {txid}: signedtxn should only have one of sig or msig or lsig")
+    if stxn.lsig is not None:
+        raise SignatureError(
+            f"transaction {txid}: logic signatures are not supported by the embedded sandbox yet"
+        )
+    message = stxn.txn.message
+    if stxn.sig:
+        if not verify(stxn.authorizer, message, stxn.sig):
+            raise SignatureError(
+                f"transaction {txid}: At least one signature didn't pass verification"
+            )
+        return
+    assert stxn.msig is not None
+    _check_multisig(stxn.msig, stxn.authorizer, message, txid, params)
+
+
+def _check_multisig(
+    msig: Multisig, address: bytes, message: bytes, txid: str, params: ConsensusParams
+) -> None:
+    prefix = f"transaction {txid}: multisig"
+    if msig.version != 1:
+        raise SignatureError(f"{prefix}: unknown version {msig.version}")
+    keys = [sub.public_key for sub in msig.subsigs]
+    if not 1 <= msig.threshold <= len(keys) or len(keys) > params.max_multisig_subsigs:
+        raise SignatureError(f"{prefix}: invalid threshold {msig.threshold} of {len(keys)} keys")
+    if multisig_address(msig.version, msig.threshold, keys) != address:
+        raise SignatureError(
+            f"{prefix}: the version, threshold and keys (in this order) do not make the address "
+            f"{encode_address(address)}"
+        )
+    signed = [sub for sub in msig.subsigs if sub.signature]
+    if len(signed) < msig.threshold:
+        raise SignatureError(
+            f"{prefix}: insufficient signatures: {len(signed)} of threshold {msig.threshold}"
+        )
+    for sub in signed:
+        if not verify(sub.public_key, message, sub.signature):
+            raise SignatureError(f"{prefix}: At least one signature didn't pass verification")
+

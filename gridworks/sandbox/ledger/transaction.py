@@ -1,0 +1,323 @@
+"""Decoding signed transactions from the wire into typed, checked objects.
+
+Every field is checked for its type as it is read, so a malformed transaction is refused with the
+name of the offending field before any state is looked at.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import msgpack
+
+from ..encoding import ZERO_ADDRESS, canonicalize, encode_txid, hash_obj, sha512_256
+from ..encoding import canonical_msgpack as _canonical
+from .errors import DecodeError
+
+U64_MAX = 2**64 - 1
+
+Check = Callable[[str, Any], Any]
+
+
+def _u64(name: str, value: Any) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= U64_MAX:
+        raise DecodeError(f"msgpack decode error: {name}: expected an unsigned 64-bit integer")
+    return value
+
+
+def _bool(name: str, value: Any) -> bool:
+    if not isinstance(value, bool):
+        raise DecodeError(f"msgpack decode error: {name}: expected a boolean")
+    return value
+
+
+def _bytes(name: str, value: Any) -> bytes:
+    if not isinstance(value, bytes):
+        raise DecodeError(f"msgpack decode error: {name}: expected binary data")
+    return value
+
+
+def _fixed(size: int) -> Check:
+    def check(name: str, value: Any) -> bytes:
+        data = _bytes(name, value)
+        if len(data) != size:
+            raise DecodeError(
+                f"msgpack decode error: {name}: expected {size} bytes, got {len(data)}"
+            )
+        return data
+
+    return check
+
+
+def _str(name: str, value: Any) -> str:
+    if not isinstance(value, str):
+        raise DecodeError(f"msgpack decode error: {name}: expected a string")
+    return value
+
+
+_b32 = _fixed(32)
+_b64 = _fixed(64)
+
+# wire key -> (attribute, check). One table per object; unknown keys are refused.
+TXN_FIELDS: dict[str, tuple[str, Check]] = {
+    "type": ("type", _str),
+    "snd": ("sender", _b32),
+    "fee": ("fee", _u64),
+    "fv": ("first_valid", _u64),
+    "lv": ("last_valid", _u64),
+    "note": ("note", _bytes),
+    "gen": ("genesis_id", _str),
+    "gh": ("genesis_hash", _b32),
+    "grp": ("group", _b32),
+    "lx": ("lease", _b32),
+    "rekey": ("rekey_to", _b32),
+    "rcv": ("receiver", _b32),
+    "amt": ("amount", _u64),
+    "close": ("close_remainder_to", _b32),
+    "votekey": ("vote_pk", _b32),
+    "selkey": ("selection_pk", _b32),
+    "sprfkey": ("state_proof_pk", _b64),
+    "votefst": ("vote_first", _u64),
+    "votelst": ("vote_last", _u64),
+    "votekd": ("vote_key_dilution", _u64),
+    "nonpart": ("nonparticipation", _bool),
+    "caid": ("config_asset", _u64),
+    "xaid": ("xfer_asset", _u64),
+    "aamt": ("asset_amount", _u64),
+    "asnd": ("asset_sender", _b32),
+    "arcv": ("asset_receiver", _b32),
+    "aclose": ("asset_close_to", _b32),
+    "faid": ("freeze_asset", _u64),
+    "fadd": ("freeze_account", _b32),
+    "afrz": ("asset_frozen", _bool),
+}
+
+ASSET_PARAM_FIELDS: dict[str, tuple[str, Check]] = {
+    "t": ("total", _u64),
+    "dc": ("decimals", _u64),
+    "df": ("default_frozen", _bool),
+    "un": ("unit_name", _str),
+    "an": ("asset_name", _str),
+    "au": ("url", _str),
+    "am": ("metadata_hash", _bytes),
+    "m": ("manager", _b32),
+    "r": ("reserve", _b32),
+    "f": ("freeze", _b32),
+    "c": ("clawback", _b32),
+}
+
+TXN_TYPES = ("pay", "keyreg", "acfg", "axfer", "afrz")
+NOT_YET_SUPPORTED_TYPES = {"appl": "application calls", "stpf": "state proofs", "hb": "heartbeats"}
+
+# Keys whose binary value is an address (rendered as base32 in algod's JSON).
+ADDRESS_KEYS = frozenset(
+    {"snd", "rcv", "close", "rekey", "asnd", "arcv", "aclose", "fadd", "m", "r", "f", "c", "sgnr"}
+)
+
+
+def _fields(obj: Any, table: dict[str, tuple[str, Check]], where: str) -> dict[str, Any]:
+    if not isinstance(obj, dict):
+        raise DecodeError(f"msgpack decode error: {where}: expected a map")
+    out: dict[str, Any] = {}
+    for key, value in obj.items():
+        spec = table.get(key) if isinstance(key, str) else None
+        if spec is None:
+            raise DecodeError(f"msgpack decode error: {where}: unknown field {key!r}")
+        attr, check = spec
+        out[attr] = check(f"{where}.{key}", value)
+    return out
+
+
+@dataclass(slots=True)
+class AssetParamsFields:
+    total: int = 0
+    decimals: int = 0
+    default_frozen: bool = False
+    unit_name: str = ""
+    asset_name: str = ""
+    url: str = ""
+    metadata_hash: bytes = b""
+    manager: bytes = ZERO_ADDRESS
+    reserve: bytes = ZERO_ADDRESS
+    freeze: bytes = ZERO_ADDRESS
+    clawback: bytes = ZERO_ADDRESS
+
+
+@dataclass(slots=True)
+class Transaction:
+    """One transaction's fields with their zero values as defaults."""
+
+    raw: dict[str, Any]
+    message: bytes  # b"TX" + canonical msgpack: what is signed and hashed into the txid
+    txid_digest: bytes
+    type: str = ""
+    sender: bytes = ZERO_ADDRESS
+    fee: int = 0
+    first_valid: int = 0
+    last_valid: int = 0
+    note: bytes = b""
+    genesis_id: str = ""
+    genesis_hash: bytes = ZERO_ADDRESS
+    group: bytes = ZERO_ADDRESS
+    lease: bytes = ZERO_ADDRESS
+    rekey_to: bytes = ZERO_ADDRESS
+    receiver: bytes = ZERO_ADDRESS
+    amount: int = 0
+    close_remainder_to: bytes = ZERO_ADDRESS
+    vote_pk: bytes = ZERO_ADDRESS
+    selection_pk: bytes = ZERO_ADDRESS
+    state_proof_pk: bytes = b""
+    vote_first: int = 0
+    vote_last: int = 0
+    vote_key_dilution: int = 0
+    nonparticipation: bool = False
+    config_asset: int = 0
+    asset_params: AssetParamsFields | None = None
+    xfer_asset: int = 0
+    asset_amount: int = 0
+    asset_sender: bytes = ZERO_ADDRESS
+    asset_receiver: bytes = ZERO_ADDRESS
+    asset_close_to: bytes = ZERO_ADDRESS
+    freeze_asset: int = 0
+    freeze_account: bytes = ZERO_ADDRESS
+    asset_frozen: bool = False
+
+    @property
+    def txid(self) -> str:
+        return encode_txid(self.txid_digest)
+
+    def digest_without_group(self) -> bytes:
+        """The hash a group id is computed over: the transaction with its `grp` cleared."""
+        if self.group == ZERO_ADDRESS:
+            return self.txid_digest
+        raw = dict(self.raw)
+        raw.pop("grp", None)
+        return hash_obj(b"TX", raw)
+
+
+@dataclass(slots=True)
+class MultisigSubsig:
+    public_key: bytes
+    signature: bytes = b""
+
+
+@dataclass(slots=True)
+class Multisig:
+    version: int
+    threshold: int
+    subsigs: list[MultisigSubsig] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class SignedTransaction:
+    txn: Transaction
+    raw: dict[str, Any]
+    sig: bytes = b""
+    msig: Multisig | None = None
+    lsig: dict[str, Any] | None = None
+    auth_addr: bytes = ZERO_ADDRESS
+
+    @property
+    def authorizer(self) -> bytes:
+        """The account whose key must have signed: `sgnr` when given, else the sender."""
+        return self.auth_addr if self.auth_addr != ZERO_ADDRESS else self.txn.sender
+
+
+def parse_transaction(obj: Any) -> Transaction:
+    if not isinstance(obj, dict):
+        raise DecodeError("msgpack decode error: txn: expected a map")
+    kind = obj.get("type")
+    if kind in NOT_YET_SUPPORTED_TYPES:
+        raise DecodeError(
+            f"transaction type {kind!r} ({NOT_YET_SUPPORTED_TYPES[kind]}) is not supported by "
+            "the embedded sandbox yet"
+        )
+    if kind not in TXN_TYPES:
+        raise DecodeError(f"msgpack decode error: txn.type: unknown transaction type {kind!r}")
+    apar = obj.get("apar")
+    plain = {k: v for k, v in obj.items() if k != "apar"}
+    values = _fields(plain, TXN_FIELDS, "txn")
+    raw = canonicalize(obj)
+    message = b"TX" + msgpack.packb(raw, use_bin_type=True)
+    txn = Transaction(raw=raw, message=message, txid_digest=sha512_256(message), **values)
+    if apar is not None:
+        txn.asset_params = AssetParamsFields(**_fields(apar, ASSET_PARAM_FIELDS, "txn.apar"))
+    return txn
+
+
+def _parse_msig(obj: Any, where: str) -> Multisig:
+    if not isinstance(obj, dict):
+        raise DecodeError(f"msgpack decode error: {where}: expected a map")
+    unknown = set(obj) - {"v", "thr", "subsig"}
+    if unknown:
+        raise DecodeError(f"msgpack decode error: {where}: unknown field {sorted(unknown)[0]!r}")
+    subsigs_raw = obj.get("subsig", [])
+    if not isinstance(subsigs_raw, list):
+        raise DecodeError(f"msgpack decode error: {where}.subsig: expected an array")
+    subsigs = []
+    for index, item in enumerate(subsigs_raw):
+        if not isinstance(item, dict) or set(item) - {"pk", "s"}:
+            raise DecodeError(f"msgpack decode error: {where}.subsig[{index}]: expected {{pk, s}}")
+        subsigs.append(
+            MultisigSubsig(
+                _b32(f"{where}.subsig[{index}].pk", item.get("pk", b"")),
+                _b64(f"{where}.subsig[{index}].s", item["s"]) if "s" in item else b"",
+            )
+        )
+    return Multisig(
+        version=_u64(f"{where}.v", obj.get("v", 0)),
+        threshold=_u64(f"{where}.thr", obj.get("thr", 0)),
+        subsigs=subsigs,
+    )
+
+
+def parse_signed_transaction(obj: Any) -> SignedTransaction:
+    if not isinstance(obj, dict):
+        raise DecodeError("msgpack decode error: expected a signed transaction map")
+    unknown = set(obj) - {"sig", "msig", "lsig", "sgnr", "txn"}
+    if unknown:
+        raise DecodeError(f"msgpack decode error: unknown field {sorted(map(str, unknown))[0]!r}")
+    if "txn" not in obj:
+        raise DecodeError("msgpack decode error: signed transaction has no txn field")
+    txn = parse_transaction(obj["txn"])
+    lsig = obj.get("lsig")
+    if lsig is not None and not isinstance(lsig, dict):
+        raise DecodeError("msgpack decode error: lsig: expected a map")
+    stxn = SignedTransaction(
+        txn=txn,
+        raw=canonicalize(obj),
+        sig=_b64("sig", obj["sig"]) if "sig" in obj else b"",
+        msig=_parse_msig(obj["msig"], "msig") if "msig" in obj else None,
+        lsig=lsig,
+        auth_addr=_b32("sgnr", obj["sgnr"]) if "sgnr" in obj else ZERO_ADDRESS,
+    )
+    return stxn
+
+
+def decode_signed_transactions(data: bytes) -> list[SignedTransaction]:
+    """Concatenated msgpack signed transactions, as POSTed to /v2/transactions."""
+    if not data:
+        raise DecodeError("msgpack decode error: empty request body")
+    unpacker = msgpack.Unpacker(raw=False, strict_map_key=False, max_buffer_size=len(data) + 1)
+    unpacker.feed(data)
+    out: list[SignedTransaction] = []
+    try:
+        for obj in unpacker:
+            out.append(parse_signed_transaction(obj))
+    except DecodeError:
+        raise
+    except Exception as exc:  # msgpack's own errors: truncated, bad type byte, bad UTF-8 ...
+        raise DecodeError(f"msgpack decode error: {exc}") from None
+    if unpacker.tell() != len(data):
+        raise DecodeError(
+            f"msgpack decode error: truncated or trailing bytes at offset {unpacker.tell()}"
+        )
+    if not out:
+        raise DecodeError("msgpack decode error: no transactions in request body")
+    return out
+
+
+def encode_signed_transaction(stxn: SignedTransaction) -> bytes:
+    return _canonical(stxn.raw)

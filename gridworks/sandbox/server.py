@@ -1,0 +1,90 @@
+"""Serving ASGI apps with uvicorn: in the foreground (the CLI) or on a background thread (tests)."""
+
+from __future__ import annotations
+
+import asyncio
+import socket
+import threading
+from dataclasses import dataclass
+
+import uvicorn
+from starlette.types import ASGIApp
+
+
+@dataclass(frozen=True)
+class Listener:
+    app: ASGIApp
+    host: str
+    port: int
+
+
+def free_port(host: str = "127.0.0.1") -> int:
+    with socket.socket() as sock:
+        sock.bind((host, 0))
+        return int(sock.getsockname()[1])
+
+
+def _server(listener: Listener) -> uvicorn.Server:
+    config = uvicorn.Config(
+        listener.app,
+        host=listener.host,
+        port=listener.port,
+        log_level="warning",
+        access_log=False,
+        lifespan="off",
+        http="httptools",
+        loop="asyncio",
+        timeout_keep_alive=30,
+    )
+    return uvicorn.Server(config)
+
+
+class ServerGroup:
+    """Several uvicorn servers on one event loop, started and stopped together."""
+
+    def __init__(self, listeners: list[Listener]) -> None:
+        self.servers = [_server(listener) for listener in listeners]
+        self.loop: asyncio.AbstractEventLoop | None = None
+        self._thread: threading.Thread | None = None
+
+    async def serve(self, on_ready: object = None) -> None:
+        self.loop = asyncio.get_running_loop()
+        # _serve skips uvicorn's own signal capture: the owner of the loop decides on shutdown.
+        tasks = [asyncio.create_task(server._serve()) for server in self.servers]
+        while not all(server.started for server in self.servers):
+            if any(task.done() for task in tasks):
+                break
+            await asyncio.sleep(0.005)
+        if callable(on_ready) and all(server.started for server in self.servers):
+            on_ready()
+        await asyncio.gather(*tasks, return_exceptions=False)
+
+    def stop(self) -> None:
+        for server in self.servers:
+            server.should_exit = True
+
+    @property
+    def started(self) -> bool:
+        return all(server.started for server in self.servers)
+
+    def start_in_thread(self, timeout: float = 10.0) -> None:
+        ready = threading.Event()
+        errors: list[BaseException] = []
+
+        def run() -> None:
+            try:
+                asyncio.run(self.serve(on_ready=ready.set))
+            except BaseException as exc:  # reported to the starting thread
+                errors.append(exc)
+                ready.set()
+
+        self._thread = threading.Thread(target=run, name="gridworks-sandbox-http", daemon=True)
+        self._thread.start()
+        if not ready.wait(timeout) or errors or not self.started:
+            self.stop()
+            raise RuntimeError(f"sandbox HTTP servers did not start: {errors or 'timeout'}")
+
+    def join(self, timeout: float = 10.0) -> None:
+        self.stop()
+        if self._thread is not None:
+            self._thread.join(timeout)
