@@ -89,6 +89,13 @@ class _Fields:
     def raw(self, name: str, sizes: tuple[int, ...] = ()) -> bytes:
         return _b64_value(self.body.get(name), name, sizes)
 
+    def optional_key(self, name: str) -> bytes | None:
+        """An optional 32-byte key; absent, empty or all zero (Go's zero value) is None."""
+        if not self.given(name):
+            return None
+        key = self.public_key(name)
+        return None if key == bytes(32) else key
+
     def public_key(self, name: str) -> bytes:
         """32 bytes as base64 (kmd's form) or as an address (what algosdk's
         sign_transaction sends for signing_address); 58 characters is never base64."""
@@ -140,6 +147,15 @@ def _decode_transaction(data: bytes) -> dict[str, Any]:
     if not isinstance(sender, bytes) or len(sender) != 32:
         raise ApiError(400, "field transaction has no valid sender (snd)")
     return txn
+
+
+def _partial_given(value: Any) -> bool:
+    """Go clients send an empty MultisigSig (no subsigs, v and thr 0) to mean none."""
+    if not isinstance(value, dict):
+        return value is not None
+    return any(
+        value.get(name) for name in ("subsig", "thr", "v", "Subsigs", "Threshold", "Version")
+    )
 
 
 def _partial_multisig(value: Any) -> tuple[MultisigPreimage, list[bytes | None]]:
@@ -277,7 +293,7 @@ class _KmdRoutes:
         handle, password = f.handle, f.password
         txn = _decode_transaction(f.raw("transaction"))
         sender: bytes = txn["snd"]
-        signer = f.public_key("public_key") if f.given("public_key") else sender
+        signer = f.optional_key("public_key") or sender
         sig = self.store.sign(handle, password, signer, _TX_PREFIX + canonical_msgpack(txn))
         signed: dict[str, Any] = {"sig": sig, "txn": txn}
         if signer != sender:
@@ -325,8 +341,9 @@ class _KmdRoutes:
         handle, password = f.handle, f.password
         txn = _decode_transaction(f.raw("transaction"))
         public_key = f.public_key("public_key")
-        authorizer = f.public_key("signer") if f.given("signer") else txn["snd"]
-        if f.body.get("partial_multisig"):
+        signer = f.optional_key("signer")
+        authorizer = signer or txn["snd"]
+        if _partial_given(f.body.get("partial_multisig")):
             preimage, sigs = _partial_multisig(f.body["partial_multisig"])
         else:
             preimage = self.store.export_multisig(handle, encode_address(authorizer))
@@ -336,7 +353,7 @@ class _KmdRoutes:
             raise ApiError(
                 400,
                 f"multisig address {address} does not match the transaction's "
-                f"{'signer' if f.given('signer') else 'sender'} {encode_address(authorizer)}",
+                f"{'signer' if signer else 'sender'} {encode_address(authorizer)}",
             )
         if public_key not in preimage.public_keys:
             raise ApiError(400, "field public_key is not one of the multisig's public keys")

@@ -4,9 +4,10 @@ Each wallet has its own scrypt salt; the key derived from its password seals the
 derivation key and every Ed25519 seed (ChaCha20-Poly1305, the row's identity as associated
 data so a ciphertext cannot be moved to another row). A wallet handle keeps the derived key in
 memory until it expires or is released, as kmd's unlocked wallets do, so routes that only take
-a handle need no password. Generated keys follow kmd's sqlite driver: the seed for index i is
-HKDF-Expand(SHA-512/256, prk=master derivation key, info=b"AlgorandDeterministicKey-<i>"),
-so a wallet recreated from the same master key yields the same accounts.
+a handle need no password. Generated keys follow kmd's sqlite driver: the seed for index i
+(1, 2, ... skipping keys already imported) is HKDF-Expand(SHA-512/256, prk=master derivation
+key, info=b"AlgorandDeterministicKey-<i>"), so a wallet recreated from the same master key (or
+its mnemonic) yields the same accounts as in kmd.
 """
 
 from __future__ import annotations
@@ -45,7 +46,7 @@ CREATE TABLE IF NOT EXISTS wallets (
     scrypt_r INTEGER NOT NULL,
     scrypt_p INTEGER NOT NULL,
     sealed_mdk BLOB NOT NULL,
-    next_index INTEGER NOT NULL DEFAULT 0
+    next_index INTEGER NOT NULL DEFAULT 1
 );
 CREATE TABLE IF NOT EXISTS keys (
     wallet_id TEXT NOT NULL REFERENCES wallets(id) ON DELETE CASCADE,

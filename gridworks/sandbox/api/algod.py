@@ -1,0 +1,280 @@
+"""algod's v2 REST API over the embedded ledger. Translation only: the ledger decides."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from typing import Any
+
+from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+from starlette.types import ASGIApp
+
+from ... import __version__
+from ..encoding import EncodingError, b64, decode_address, decode_txid
+from ..ledger.errors import DecodeError, LedgerError, NotFound, TransactionRejected
+from ..ledger.ledger import Ledger
+from .algod_shapes import (
+    account_json,
+    asset_params_json,
+    block_json,
+    block_wire,
+    holding_json,
+    pending_json,
+)
+from .http import (
+    ApiError,
+    TokenGuard,
+    int_param,
+    json_response,
+    msgpack_response,
+    wants_msgpack,
+)
+
+MAX_BODY_BYTES = 10 * 1024 * 1024
+WAIT_FOR_BLOCK_TIMEOUT = 60.0
+OPEN_PATHS = {"/health", "/ready", "/versions", "/genesis", "/swagger.json"}
+
+
+class BlockWaiter:
+    """Wakes `wait-for-block-after` requests when the ledger adds a block."""
+
+    def __init__(self, ledger: Ledger) -> None:
+        self.ledger = ledger
+        self.loop: asyncio.AbstractEventLoop | None = None
+        self.event: asyncio.Event | None = None
+
+    def _bind(self) -> asyncio.Event:
+        if self.loop is None:
+            self.loop = asyncio.get_running_loop()
+            self.event = asyncio.Event()
+            self.ledger.subscribe(self._on_block)
+        assert self.event is not None
+        return self.event
+
+    def _on_block(self, _round: int) -> None:
+        if self.loop is not None and not self.loop.is_closed():
+            self.loop.call_soon_threadsafe(self._fire)
+
+    def _fire(self) -> None:
+        if self.event is not None:
+            self.event.set()
+        self.event = asyncio.Event()
+
+    async def wait_after(self, round_: int, timeout: float) -> None:
+        deadline = time.monotonic() + timeout
+        while self.ledger.round <= round_:
+            event = self._bind()
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                return
+            try:
+                await asyncio.wait_for(event.wait(), remaining)
+            except TimeoutError:
+                return
+
+
+def _address(text: str) -> bytes:
+    try:
+        return decode_address(text)
+    except EncodingError as exc:
+        raise ApiError(400, f"failed to parse the address: {exc}") from None
+
+
+def create_algod_app(ledger: Ledger, token: str, wait_timeout: float = WAIT_FOR_BLOCK_TIMEOUT) -> ASGIApp:
+    waiter = BlockWaiter(ledger)
+
+    def status() -> dict[str, Any]:
+        return {
+            "catchup-time": 0,
+            "last-round": ledger.round,
+            "last-version": ledger.params.name,
+            "next-version": ledger.params.name,
+            "next-version-round": ledger.round + 1,
+            "next-version-supported": True,
+            "stopped-at-unsupported-round": False,
+            "time-since-last-round": int(ledger.seconds_since_last_block() * 1e9),
+        }
+
+    async def health(request: Request) -> Response:
+        return Response(b"", status_code=200)
+
+    async def versions(request: Request) -> Response:
+        return json_response(
+            {
+                "build": {
+                    "branch": "gridworks-sandbox",
+                    "build_number": 0,
+                    "channel": "dev",
+                    "commit_hash": "",
+                    "major": int(__version__.split(".")[0]),
+                    "minor": int(__version__.split(".")[1]),
+                    "build_number_str": __version__,
+                    "patch": 0,
+                },
+                "genesis_hash_b64": b64(ledger.genesis_hash),
+                "genesis_id": ledger.genesis_id,
+                "versions": ["v2"],
+            }
+        )
+
+    async def genesis(request: Request) -> Response:
+        return json_response(ledger.genesis)
+
+    async def get_status(request: Request) -> Response:
+        return json_response(status())
+
+    async def wait_for_block(request: Request) -> Response:
+        round_ = int_param(request.path_params["round"], "round")
+        await waiter.wait_after(round_, wait_timeout)
+        return json_response(status())
+
+    async def params(request: Request) -> Response:
+        return json_response(
+            {
+                "consensus-version": ledger.params.name,
+                "fee": 0,
+                "genesis-hash": b64(ledger.genesis_hash),
+                "genesis-id": ledger.genesis_id,
+                "last-round": ledger.round,
+                "min-fee": ledger.params.min_fee,
+            }
+        )
+
+    async def send(request: Request) -> Response:
+        body = await request.body()
+        if len(body) > MAX_BODY_BYTES:
+            raise ApiError(413, f"request body too large: {len(body)} > {MAX_BODY_BYTES} bytes")
+        try:
+            txids = ledger.submit(body)
+        except TransactionRejected as exc:
+            raise ApiError(400, f"TransactionPool.Remember: {exc.message}") from None
+        except LedgerError as exc:
+            raise ApiError(400, exc.message) from None
+        return json_response({"txId": txids[0]})
+
+    async def pending_list(request: Request) -> Response:
+        body = {"top-transactions": [], "total-transactions": 0}
+        return msgpack_response(body) if wants_msgpack(request) else json_response(body)
+
+    async def pending(request: Request) -> Response:
+        as_msgpack = wants_msgpack(request)
+        try:
+            digest = decode_txid(request.path_params["txid"])
+        except EncodingError as exc:
+            raise ApiError(400, str(exc)) from None
+        confirmed = ledger.confirmed(digest)
+        if confirmed is None:
+            raise ApiError(404, "txn does not exist")
+        body = pending_json(confirmed, as_msgpack)
+        return msgpack_response(body) if as_msgpack else json_response(body)
+
+    async def account(request: Request) -> Response:
+        as_msgpack = wants_msgpack(request)
+        exclude = request.query_params.get("exclude", "none")
+        if exclude not in ("all", "none"):
+            raise ApiError(400, f"invalid exclude {exclude!r}: expected all or none")
+        body = account_json(ledger, _address(request.path_params["address"]), exclude == "all")
+        return msgpack_response(body) if as_msgpack else json_response(body)
+
+    async def account_asset(request: Request) -> Response:
+        as_msgpack = wants_msgpack(request)
+        addr = _address(request.path_params["address"])
+        asset_id = int_param(request.path_params["asset_id"], "asset-id")
+        holding = ledger.holding(addr, asset_id)
+        if holding is None:
+            raise ApiError(404, "account asset info not found")
+        body: dict[str, Any] = {
+            "round": ledger.round,
+            "asset-holding": holding_json(asset_id, holding),
+        }
+        params = ledger.asset(asset_id)
+        if params is not None and params.creator == addr:
+            body["created-asset"] = asset_params_json(params)
+        return msgpack_response(body) if as_msgpack else json_response(body)
+
+    async def asset(request: Request) -> Response:
+        asset_id = int_param(request.path_params["asset_id"], "asset-id")
+        params = ledger.asset(asset_id)
+        if params is None:
+            raise ApiError(404, "asset does not exist")
+        return json_response({"index": asset_id, "params": asset_params_json(params)})
+
+    async def block(request: Request) -> Response:
+        as_msgpack = wants_msgpack(request)
+        round_ = int_param(request.path_params["round"], "round")
+        try:
+            stored = ledger.block(round_)
+        except NotFound as exc:
+            raise ApiError(404, exc.message) from None
+        if as_msgpack:
+            return msgpack_response({"block": block_wire(stored)})
+        return json_response({"block": block_json(stored)})
+
+    async def supply(request: Request) -> Response:
+        total, online = ledger.supply()
+        return json_response(
+            {"current_round": ledger.round, "online-money": online, "total-money": total}
+        )
+
+    async def set_offset(request: Request) -> Response:
+        offset = int_param(request.path_params["offset"], "offset")
+        ledger.set_timestamp_offset(offset)
+        return Response(b"", status_code=200)
+
+    async def get_offset(request: Request) -> Response:
+        return json_response({"offset": ledger.timestamp_offset})
+
+    routes = [
+        Route("/health", health),
+        Route("/ready", health),
+        Route("/versions", versions),
+        Route("/genesis", genesis),
+        Route("/v2/status", get_status),
+        Route("/v2/status/wait-for-block-after/{round}", wait_for_block),
+        Route("/v2/transactions/params", params),
+        Route("/v2/transactions", send, methods=["POST"]),
+        Route("/v2/transactions/pending", pending_list),
+        Route("/v2/transactions/pending/{txid}", pending),
+        Route("/v2/accounts/{address}", account),
+        Route("/v2/accounts/{address}/assets/{asset_id}", account_asset),
+        Route("/v2/assets/{asset_id}", asset),
+        Route("/v2/blocks/{round}", block),
+        Route("/v2/ledger/supply", supply),
+        Route("/v2/devmode/blocks/offset/{offset}", set_offset, methods=["POST"]),
+        Route("/v2/devmode/blocks/offset", get_offset),
+    ]
+    app = Starlette(routes=routes, exception_handlers=_EXCEPTION_HANDLERS)
+    return TokenGuard(
+        app,
+        header="X-Algo-API-Token",
+        token=token,
+        open_paths=OPEN_PATHS,
+        error_body={"message": "Invalid API Token"},
+    )
+
+
+async def _api_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, ApiError)
+    return json_response({"message": exc.message}, status=exc.status)
+
+
+async def _http_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, HTTPException)
+    return json_response({"message": exc.detail}, status=exc.status_code)
+
+
+async def _unexpected(request: Request, exc: Exception) -> Response:
+    if isinstance(exc, DecodeError):
+        return json_response({"message": exc.message}, status=400)
+    return json_response({"message": f"internal error: {type(exc).__name__}: {exc}"}, status=500)
+
+
+_EXCEPTION_HANDLERS: dict[Any, Any] = {
+    ApiError: _api_error,
+    HTTPException: _http_error,
+    Exception: _unexpected,
+}

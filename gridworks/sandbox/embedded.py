@@ -1,0 +1,107 @@
+"""The embedded sandbox: a ledger and kmd wallets behind algod's and kmd's REST APIs."""
+
+from __future__ import annotations
+
+import asyncio
+import signal
+from pathlib import Path
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from .api.algod import create_algod_app
+from .api.kmd import create_kmd_app
+from .kmd.wallets import WalletStore
+from .ledger.genesis import GenesisSpec, make_genesis
+from .ledger.ledger import Ledger
+from .ledger.store import Store
+from .server import Listener, ServerGroup
+
+DEFAULT_TOKEN = "a" * 64  # the Algorand sandbox's and AlgoKit LocalNet's well-known dev token
+DEFAULT_DATA_DIR = Path(".gridworks") / "sandbox"
+
+
+class SandboxConfig(BaseModel):
+    """How to run the embedded sandbox. `data_dir=None` keeps everything in memory."""
+
+    model_config = ConfigDict(frozen=True)
+
+    host: str = "127.0.0.1"
+    algod_port: int = Field(4001, ge=0, le=65535)
+    kmd_port: int = Field(4002, ge=0, le=65535)
+    algod_token: str = DEFAULT_TOKEN
+    kmd_token: str = DEFAULT_TOKEN
+    data_dir: Path | None = DEFAULT_DATA_DIR
+    network: str = Field("sandnet", pattern=r"^[a-z][a-z0-9-]*$")
+    dev_accounts: int = Field(3, ge=1, le=100)
+
+
+class EmbeddedSandbox:
+    """Opens (or creates) the network in `config.data_dir` and serves it over HTTP."""
+
+    def __init__(self, config: SandboxConfig | None = None) -> None:
+        self.config = config or SandboxConfig()
+        data_dir = self.config.data_dir
+        ledger_path = data_dir / "ledger.sqlite" if data_dir else None
+        wallet_path = data_dir / "kmd.sqlite" if data_dir else None
+        self.wallets = WalletStore(wallet_path)
+        store = Store(ledger_path)
+        if store.get_meta("genesis") is None:
+            document, seeds = make_genesis(
+                GenesisSpec(network=self.config.network, dev_accounts=self.config.dev_accounts)
+            )
+            self.wallets.ensure_default_wallet(seeds)
+            Ledger.initialize(store, document)
+        self.ledger = Ledger(store)
+        self.servers = ServerGroup(
+            [
+                Listener(
+                    create_algod_app(self.ledger, self.config.algod_token),
+                    self.config.host,
+                    self.config.algod_port,
+                ),
+                Listener(
+                    create_kmd_app(self.wallets, self.config.kmd_token),
+                    self.config.host,
+                    self.config.kmd_port,
+                ),
+            ]
+        )
+
+    @property
+    def algod_address(self) -> str:
+        return f"http://{self.config.host}:{self.config.algod_port}"
+
+    @property
+    def kmd_address(self) -> str:
+        return f"http://{self.config.host}:{self.config.kmd_port}"
+
+    def start(self) -> EmbeddedSandbox:
+        """Serves on a background thread (tests, the tour); returns once both APIs answer."""
+        self.servers.start_in_thread()
+        return self
+
+    def stop(self) -> None:
+        self.servers.join()
+        self.ledger.close()
+        self.wallets.close()
+
+    def __enter__(self) -> EmbeddedSandbox:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+    def serve_forever(self, on_ready: object = None) -> None:
+        """Serves in the foreground until SIGINT or SIGTERM, then shuts down cleanly."""
+
+        async def main() -> None:
+            loop = asyncio.get_running_loop()
+            for sig in (signal.SIGINT, signal.SIGTERM):
+                loop.add_signal_handler(sig, self.servers.stop)
+            await self.servers.serve(on_ready=on_ready)
+
+        try:
+            asyncio.run(main())
+        finally:
+            self.ledger.close()
+            self.wallets.close()

@@ -1,0 +1,101 @@
+"""The first-run tour: fund an account, mint an NFT, transfer it, and show what happened."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+
+from algosdk import transaction
+from algosdk.v2client.algod import AlgodClient
+
+from .sandbox import DevAccount, connect
+
+
+def _send(algod: AlgodClient, signed: transaction.SignedTransaction) -> dict:
+    txid = algod.send_transaction(signed)
+    return transaction.wait_for_confirmation(algod, txid, 4)
+
+
+def run_tour(echo: Callable[[str], None] = print) -> list[tuple[str, ...]]:
+    """Runs the tour against `connect()`'s network and prints a table; returns its rows."""
+    started = time.perf_counter()
+    network = connect()
+    try:
+        where = "embedded sandbox" if network.is_embedded else "external node"
+        echo(f"network: {where} at {network.algod.algod_address}")
+        dispenser = network.dev_accounts()[0]
+        rows: list[tuple[str, ...]] = []
+
+        def record(step: str, info: dict, detail: str) -> None:
+            rows.append((step, str(info["confirmed-round"]), info["txn"]["txn"]["type"], detail))
+
+        owner = DevAccount(*_new_key())
+        params = network.algod.suggested_params()
+        info = _send(
+            network.algod,
+            transaction.PaymentTxn(dispenser.address, params, owner.address, 1_000_000).sign(
+                dispenser.private_key
+            ),
+        )
+        record("fund a new account", info, f"1.000000 Algo to {owner.address[:8]}...")
+
+        info = _send(
+            network.algod,
+            transaction.AssetCreateTxn(
+                dispenser.address,
+                params,
+                total=1,
+                decimals=0,
+                default_frozen=False,
+                unit_name="TADEED",
+                asset_name="d1.isone.ver.keene.holly.ta",
+                manager=dispenser.address,
+                freeze=dispenser.address,
+                clawback=dispenser.address,
+            ).sign(dispenser.private_key),
+        )
+        asset_id = info["asset-index"]
+        record("mint an NFT (total 1, decimals 0)", info, f"asset {asset_id} TADEED")
+
+        info = _send(
+            network.algod,
+            transaction.AssetOptInTxn(owner.address, params, asset_id).sign(owner.private_key),
+        )
+        record("the new account opts in", info, f"holds 0 of asset {asset_id}")
+
+        info = _send(
+            network.algod,
+            transaction.AssetTransferTxn(
+                dispenser.address, params, owner.address, 1, asset_id
+            ).sign(dispenser.private_key),
+        )
+        record("transfer the NFT", info, f"asset {asset_id} to {owner.address[:8]}...")
+
+        holding = network.algod.account_asset_info(owner.address, asset_id)["asset-holding"]
+        balance = network.algod.account_info(owner.address)["amount"]
+        _print_table(echo, ("step", "round", "type", "what happened"), rows)
+        echo(
+            f"{owner.address[:8]}... now holds {holding['amount']} of asset {asset_id} and "
+            f"{balance / 1e6:.6f} Algo; tour took {time.perf_counter() - started:.2f} s"
+        )
+        return rows
+    finally:
+        network.close()
+
+
+def _new_key() -> tuple[str, str]:
+    from algosdk import account
+
+    private_key, address = account.generate_account()
+    return address, private_key
+
+
+def _print_table(echo: Callable[[str], None], header: tuple[str, ...], rows: list[tuple[str, ...]]) -> None:
+    widths = [max(len(str(row[i])) for row in [header, *rows]) for i in range(len(header))]
+    line = "+".join("-" * (w + 2) for w in widths)
+    echo(line)
+    echo("|".join(f" {h:<{w}} " for h, w in zip(header, widths, strict=True)))
+    echo(line)
+    for row in rows:
+        echo("|".join(f" {c:<{w}} " for c, w in zip(row, widths, strict=True)))
+    echo(line)
