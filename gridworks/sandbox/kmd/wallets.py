@@ -19,7 +19,7 @@ import sqlite3
 import threading
 import time
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from cryptography.exceptions import InvalidTag
@@ -169,9 +169,9 @@ def _seed_aad(wallet_id: str, public_key: bytes) -> bytes:
 @dataclass
 class _Session:
     wallet_id: str
-    key: bytes
-    password_tag: bytes
-    expires_at: float
+    key: bytes = field(repr=False)  # never in a repr, log line or traceback
+    password_tag: bytes = field(repr=False)
+    expires_at: float = 0.0
 
 
 class WalletStore:

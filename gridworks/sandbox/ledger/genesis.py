@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..ed25519 import public_key_of
-from ..encoding import encode_address, hash_obj, sha512_256
+from ..encoding import b64, encode_address, hash_obj, sha512_256
 
 FEE_SINK = sha512_256(b"gridworks-sandbox/fee-sink")
 REWARDS_POOL = sha512_256(b"gridworks-sandbox/rewards-pool")
@@ -33,7 +33,17 @@ def make_genesis(spec: GenesisSpec) -> tuple[dict[str, Any], list[bytes]]:
         {
             "addr": encode_address(public_key_of(seed)),
             "comment": f"dev account {index}",
-            "state": {"algo": spec.dev_micro_algos},
+            # Online, as the genesis accounts of a private network are: tools such as AlgoKit
+            # pick their dispenser among online accounts. Only public participation keys here.
+            "state": {
+                "algo": spec.dev_micro_algos,
+                "onl": 1,
+                "vote": b64(os.urandom(32)),
+                "sel": b64(os.urandom(32)),
+                "voteFst": 0,
+                "voteLst": 3_000_000,
+                "voteKD": 10_000,
+            },
         }
         for index, seed in enumerate(seeds)
     ]

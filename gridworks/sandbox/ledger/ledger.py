@@ -12,12 +12,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from ..encoding import ZERO_ADDRESS, decode_address, hash_obj, sha512_256
+from ..encoding import ZERO_ADDRESS, b64decode, decode_address, hash_obj, sha512_256
 from .errors import NotFound
 from .evaluator import BlockContext, evaluate_group
 from .genesis import genesis_hash, genesis_id
 from .params import CURRENT, ConsensusParams
-from .records import ONLINE, Account, AssetParams, Holding
+from .records import OFFLINE, ONLINE, Account, AssetParams, Holding
 from .state import Delta, LedgerState
 from .store import Store
 from .transaction import SignedTransaction, decode_signed_transactions
@@ -63,8 +63,15 @@ class Ledger:
         """Writes genesis (state and block 0) into an empty store."""
         delta = Delta(txn_counter=params.first_created_index)
         for entry in document["alloc"]:
+            state = entry["state"]
             delta.accounts[decode_address(entry["addr"])] = Account(
-                micro_algos=entry["state"]["algo"]
+                micro_algos=state["algo"],
+                status=ONLINE if state.get("onl") == 1 else OFFLINE,
+                vote_pk=b64decode(state["vote"]) if "vote" in state else ZERO_ADDRESS,
+                selection_pk=b64decode(state["sel"]) if "sel" in state else ZERO_ADDRESS,
+                vote_first=state.get("voteFst", 0),
+                vote_last=state.get("voteLst", 0),
+                vote_key_dilution=state.get("voteKD", 0),
             )
         gh = genesis_hash(document)
         header = {
