@@ -9,6 +9,7 @@ from algosdk import transaction
 from algosdk.v2client.algod import AlgodClient
 
 from .sandbox import DevAccount, connect
+from .table import format_table
 
 
 def _send(algod: AlgodClient, signed: transaction.SignedTransaction) -> dict:
@@ -73,7 +74,7 @@ def run_tour(echo: Callable[[str], None] = print) -> list[tuple[str, ...]]:
 
         holding = network.algod.account_asset_info(owner.address, asset_id)["asset-holding"]
         balance = network.algod.account_info(owner.address)["amount"]
-        _print_table(echo, ("step", "round", "type", "what happened"), rows)
+        echo(format_table(("step", "round", "type", "what happened"), rows))
         echo(
             f"{owner.address[:8]}... now holds {holding['amount']} of asset {asset_id} and "
             f"{balance / 1e6:.6f} Algo; tour took {time.perf_counter() - started:.2f} s"
@@ -88,14 +89,3 @@ def _new_key() -> tuple[str, str]:
 
     private_key, address = account.generate_account()
     return address, private_key
-
-
-def _print_table(echo: Callable[[str], None], header: tuple[str, ...], rows: list[tuple[str, ...]]) -> None:
-    widths = [max(len(str(row[i])) for row in [header, *rows]) for i in range(len(header))]
-    line = "+".join("-" * (w + 2) for w in widths)
-    echo(line)
-    echo("|".join(f" {h:<{w}} " for h, w in zip(header, widths, strict=True)))
-    echo(line)
-    for row in rows:
-        echo("|".join(f" {c:<{w}} " for c, w in zip(row, widths, strict=True)))
-    echo(line)

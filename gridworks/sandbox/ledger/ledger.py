@@ -48,12 +48,11 @@ class Ledger:
         self.fee_sink = decode_address(document["fees"])
         self.rewards_pool = decode_address(document["rwd"])
         self.lock = threading.RLock()
-        self.state = LedgerState(txn_counter=store.get_meta("txn_counter"))
+        last = store.last_block()
+        self.state = LedgerState(txn_counter=last["tc"])
         store.load_state(self.state)
-        self.round: int = store.get_meta("round")
+        self.round: int = last["rnd"]
         self.timestamp_offset: int = store.get_meta("timestamp_offset") or 0
-        last = store.block(self.round)
-        assert last is not None
         self._last_header = {k: v for k, v in last.items() if k != "txns"}
         self._last_block_monotonic = time.monotonic()
         self._listeners: list[Callable[[int], None]] = []
@@ -92,12 +91,7 @@ class Ledger:
             delta,
             [],
             [],
-            {
-                "genesis": document,
-                "round": 0,
-                "txn_counter": params.first_created_index,
-                "timestamp_offset": 0,
-            },
+            {"genesis": document, "timestamp_offset": 0},
         )
 
     # writes
@@ -134,7 +128,7 @@ class Ledger:
                     for stxn in group
                     if stxn.txn.lease != ZERO_ADDRESS
                 ],
-                {"round": next_round, "txn_counter": result.delta.txn_counter},
+                {},
             )
             self.state.apply(result.delta)
             self.round = next_round

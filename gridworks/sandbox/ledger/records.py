@@ -26,7 +26,11 @@ class Account:
     total_created_assets: int = 0
 
     def copy(self) -> Account:
-        return replace(self)
+        return Account(
+            self.micro_algos, self.status, self.auth_addr, self.vote_pk, self.selection_pk,
+            self.state_proof_pk, self.vote_first, self.vote_last, self.vote_key_dilution,
+            self.total_assets, self.total_created_assets,
+        )  # fmt: skip
 
     def is_empty(self) -> bool:
         return (

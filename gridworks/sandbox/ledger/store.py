@@ -132,14 +132,16 @@ class Store:
                     "INSERT INTO txids (txid, rnd, intra, last_valid) VALUES (?, ?, ?, ?)",
                     [(txid, round_, intra, lv) for intra, (txid, lv) in enumerate(txids)],
                 )
-                db.executemany(
-                    "INSERT OR REPLACE INTO leases (sender, lease, last_valid) VALUES (?, ?, ?)",
-                    leases,
-                )
-                db.executemany(
-                    "INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)",
-                    [(key, _pack(value)) for key, value in meta.items()],
-                )
+                if leases:
+                    db.executemany(
+                        "INSERT OR REPLACE INTO leases (sender, lease, last_valid) VALUES (?, ?, ?)",
+                        leases,
+                    )
+                if meta:
+                    db.executemany(
+                        "INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)",
+                        [(key, _pack(value)) for key, value in meta.items()],
+                    )
                 db.execute("COMMIT")
             except BaseException:
                 db.execute("ROLLBACK")
@@ -150,6 +152,13 @@ class Store:
         with self.lock:
             row = self.db.execute("SELECT data FROM blocks WHERE rnd = ?", (round_,)).fetchone()
         return None if row is None else _unpack(row[0])
+
+    def last_block(self) -> dict[str, Any]:
+        with self.lock:
+            row = self.db.execute("SELECT data FROM blocks ORDER BY rnd DESC LIMIT 1").fetchone()
+        if row is None:
+            raise LookupError("the store holds no blocks")
+        return _unpack(row[0])
 
     def txid_location(self, txid: bytes) -> tuple[int, int, int] | None:
         with self.lock:

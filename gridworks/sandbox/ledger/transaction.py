@@ -285,9 +285,11 @@ def parse_signed_transaction(obj: Any) -> SignedTransaction:
     lsig = obj.get("lsig")
     if lsig is not None and not isinstance(lsig, dict):
         raise DecodeError("msgpack decode error: lsig: expected a map")
+    raw = canonicalize({key: value for key, value in obj.items() if key != "txn"})
+    raw["txn"] = txn.raw
     stxn = SignedTransaction(
         txn=txn,
-        raw=canonicalize(obj),
+        raw=dict(sorted(raw.items())),
         sig=_b64("sig", obj["sig"]) if "sig" in obj else b"",
         msig=_parse_msig(obj["msig"], "msig") if "msig" in obj else None,
         lsig=lsig,
