@@ -14,7 +14,7 @@ from .kmd.wallets import WalletStore
 from .ledger.genesis import GenesisSpec, make_genesis
 from .ledger.ledger import Ledger
 from .ledger.store import Store
-from .server import Listener, ServerGroup
+from .server import Listener, ServerGroup, run_loop
 
 DEFAULT_TOKEN = "a" * 64  # the Algorand sandbox's and AlgoKit LocalNet's well-known dev token
 DEFAULT_DATA_DIR = Path(".gridworks") / "sandbox"
@@ -101,7 +101,7 @@ class EmbeddedSandbox:
             await self.servers.serve(on_ready=on_ready)
 
         try:
-            asyncio.run(main())
+            run_loop(main())
         finally:
             self.ledger.close()
             self.wallets.close()

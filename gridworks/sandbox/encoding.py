@@ -72,33 +72,28 @@ def b64decode(text: str, what: str = "value") -> bytes:
         raise EncodingError(f"{what} is not valid base64") from exc
 
 
-def is_empty(value: Any) -> bool:
-    """Zero values are omitted from canonical encodings (Go's `omitempty`)."""
-    if value is None or value is False:
-        return True
-    if isinstance(value, bool):
-        return False
-    if isinstance(value, int):
-        return value == 0
-    if isinstance(value, (bytes, str, list, tuple, dict)):
-        if isinstance(value, bytes) and len(value) == 32 and value == ZERO_ADDRESS:
-            return True
-        return len(value) == 0
-    return False
-
-
 def canonicalize(value: Any) -> Any:
-    """Sorted keys, zero values dropped (in maps only; list items are kept)."""
-    if isinstance(value, dict):
+    """Sorted keys, zero values dropped (Go's `omitempty`), in maps only: list items are kept.
+
+    Zero values are 0, False, None, empty bytes/strings/lists/maps and the all-zero address.
+    """
+    kind = type(value)
+    if kind is dict:
         out = {}
         for key in sorted(value):
-            item = canonicalize(value[key])
-            if not is_empty(item):
-                out[key] = item
+            item = value[key]
+            if type(item) in _CONTAINERS:
+                item = canonicalize(item)
+            if not item or item == ZERO_ADDRESS:
+                continue
+            out[key] = item
         return out
-    if isinstance(value, (list, tuple)):
-        return [canonicalize(item) for item in value]
+    if kind is list or kind is tuple:
+        return [canonicalize(item) if type(item) in _CONTAINERS else item for item in value]
     return value
+
+
+_CONTAINERS = (dict, list, tuple)
 
 
 def canonical_msgpack(value: Any) -> bytes:

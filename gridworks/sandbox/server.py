@@ -5,7 +5,9 @@ from __future__ import annotations
 import asyncio
 import socket
 import threading
+from collections.abc import Coroutine
 from dataclasses import dataclass
+from typing import Any
 
 import uvicorn
 from starlette.types import ASGIApp
@@ -16,6 +18,17 @@ class Listener:
     app: ASGIApp
     host: str
     port: int
+
+
+def run_loop(main: Coroutine[Any, Any, None]) -> None:
+    """Runs `main` on uvloop when it is installed (it is, with uvicorn[standard]), else asyncio."""
+    try:
+        import uvloop
+    except ImportError:
+        asyncio.run(main)
+        return
+    with asyncio.Runner(loop_factory=uvloop.new_event_loop) as runner:
+        runner.run(main)
 
 
 def free_port(host: str = "127.0.0.1") -> int:
@@ -33,7 +46,7 @@ def _server(listener: Listener) -> uvicorn.Server:
         access_log=False,
         lifespan="off",
         http="httptools",
-        loop="asyncio",
+        loop="none",
         timeout_keep_alive=30,
     )
     return uvicorn.Server(config)
@@ -73,7 +86,7 @@ class ServerGroup:
 
         def run() -> None:
             try:
-                asyncio.run(self.serve(on_ready=ready.set))
+                run_loop(self.serve(on_ready=ready.set))
             except BaseException as exc:  # reported to the starting thread
                 errors.append(exc)
                 ready.set()

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import threading
+from collections import OrderedDict
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -21,6 +22,8 @@ from .records import OFFLINE, ONLINE, Account, AssetParams, Holding
 from .state import Delta, LedgerState
 from .store import Store
 from .transaction import SignedTransaction, decode_signed_transactions
+
+RECENT_CONFIRMED = 4_096
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,6 +59,9 @@ class Ledger:
         self._last_header = {k: v for k, v in last.items() if k != "txns"}
         self._last_block_monotonic = time.monotonic()
         self._listeners: list[Callable[[int], None]] = []
+        # The most recently confirmed transactions, so clients polling for confirmation
+        # are answered from memory; older ones come from the store.
+        self._recent: OrderedDict[bytes, ConfirmedTransaction] = OrderedDict()
 
     @classmethod
     def initialize(cls, store: Store, document: dict[str, Any], params: ConsensusParams = CURRENT) -> None:
@@ -108,7 +114,7 @@ class Ledger:
                 genesis_hash=self.genesis_hash,
                 fee_sink=self.fee_sink,
                 params=self.params,
-                is_known_txid=lambda txid: self.store.txid_location(txid) is not None,
+                is_known_txid=self._is_known_txid,
                 lease_in_use=lambda sender, lease: self._lease_in_use(sender, lease, next_round),
             )
             result = evaluate_group(self.state, group, ctx)
@@ -131,6 +137,13 @@ class Ledger:
                 {},
             )
             self.state.apply(result.delta)
+            for intra, entry in enumerate(block["txns"]):
+                digest = group[intra].txn.txid_digest
+                self._recent[digest] = ConfirmedTransaction(
+                    next_round, intra, entry["stxn"], entry["ad"]
+                )
+            while len(self._recent) > RECENT_CONFIRMED:
+                self._recent.popitem(last=False)
             self.round = next_round
             self._last_header = header
             self._last_block_monotonic = time.monotonic()
@@ -138,6 +151,9 @@ class Ledger:
         for listener in listeners:
             listener(next_round)
         return [stxn.txn.txid for stxn in group]
+
+    def _is_known_txid(self, txid: bytes) -> bool:
+        return txid in self._recent or self.store.txid_location(txid) is not None
 
     def _lease_in_use(self, sender: bytes, lease: bytes, round_: int) -> bool:
         last_valid = self.store.lease_last_valid(sender, lease)
@@ -221,6 +237,9 @@ class Ledger:
         return block
 
     def confirmed(self, txid: bytes) -> ConfirmedTransaction | None:
+        recent = self._recent.get(txid)
+        if recent is not None:
+            return recent
         location = self.store.txid_location(txid)
         if location is None:
             return None

@@ -152,6 +152,7 @@ class Transaction:
     raw: dict[str, Any]
     message: bytes  # b"TX" + canonical msgpack: what is signed and hashed into the txid
     txid_digest: bytes
+    txid: str
     type: str = ""
     sender: bytes = ZERO_ADDRESS
     fee: int = 0
@@ -183,10 +184,6 @@ class Transaction:
     freeze_asset: int = 0
     freeze_account: bytes = ZERO_ADDRESS
     asset_frozen: bool = False
-
-    @property
-    def txid(self) -> str:
-        return encode_txid(self.txid_digest)
 
     def digest_without_group(self) -> bytes:
         """The hash a group id is computed over: the transaction with its `grp` cleared."""
@@ -241,7 +238,8 @@ def parse_transaction(obj: Any) -> Transaction:
     values = _fields(plain, TXN_FIELDS, "txn")
     raw = canonicalize(obj)
     message = b"TX" + msgpack.packb(raw, use_bin_type=True)
-    txn = Transaction(raw=raw, message=message, txid_digest=sha512_256(message), **values)
+    digest = sha512_256(message)
+    txn = Transaction(raw=raw, message=message, txid_digest=digest, txid=encode_txid(digest), **values)
     if apar is not None:
         txn.asset_params = AssetParamsFields(**_fields(apar, ASSET_PARAM_FIELDS, "txn.apar"))
     return txn
