@@ -48,11 +48,14 @@ def unique_name(kind: str) -> str:
 @pytest.fixture
 def connection() -> Iterator[pika.BlockingConnection]:
     params = connection_parameters()
+    error: pika.exceptions.AMQPConnectionError | None = None
     try:
         conn = pika.BlockingConnection(params)
     except pika.exceptions.AMQPConnectionError as exc:
+        error = exc
+    if error is not None:
         pytest.fail(
-            f"RabbitMQ dev broker not reachable as {describe_broker(params)}: {exc!r}. "
+            f"RabbitMQ dev broker not reachable as {describe_broker(params)}: {error!r}. "
             "Start it with scripts/broker start (or set GRIDWORKS_AMQP_URL).",
             pytrace=False,
         )
