@@ -49,7 +49,9 @@ def run(path: Path | None, count: int) -> float:
     store = Store(path)
     Ledger.initialize(store, document)
     ledger = Ledger(store)
-    blobs = signed_payments(ledger, base64.b64encode(seeds[0] + public_key_of(seeds[0])).decode(), count)
+    blobs = signed_payments(
+        ledger, base64.b64encode(seeds[0] + public_key_of(seeds[0])).decode(), count
+    )
     started = time.perf_counter()
     for blob in blobs:
         ledger.submit(blob)
@@ -64,7 +66,9 @@ def main() -> None:
     rows = [("in memory (--ephemeral)", count, f"{run(None, count):,.0f}", f">= {GOAL:,}/s")]
     with tempfile.TemporaryDirectory() as tmp:
         rate = run(Path(tmp) / "ledger.sqlite", count)
-        rows.append(("SQLite file (WAL, synchronous=NORMAL)", count, f"{rate:,.0f}", f">= {GOAL:,}/s"))
+        rows.append(
+            ("SQLite file (WAL, synchronous=NORMAL)", count, f"{rate:,.0f}", f">= {GOAL:,}/s")
+        )
     print(format_table(("ledger store", "payments", "applied per second", "goal"), rows))
 
 

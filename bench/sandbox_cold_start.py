@@ -38,7 +38,16 @@ def cold_start(extra: list[str]) -> float:
     port = free_port()
     started = time.perf_counter()
     proc = subprocess.Popen(
-        [GRIDWORKS, "sandbox", "start", "--algod-port", str(port), "--kmd-port", str(free_port()), *extra],
+        [
+            GRIDWORKS,
+            "sandbox",
+            "start",
+            "--algod-port",
+            str(port),
+            "--kmd-port",
+            str(free_port()),
+            *extra,
+        ],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
@@ -75,7 +84,11 @@ def main() -> None:
                 (name, runs, f"{min(times):.3f}", f"{statistics.median(times):.3f}",
                  f"{max(times):.3f}", f"< {GOAL_S}")
             )  # fmt: skip
-    print(format_table(("sandbox start", "runs", "min (s)", "median (s)", "max (s)", "goal (s)"), rows))
+    print(
+        format_table(
+            ("sandbox start", "runs", "min (s)", "median (s)", "max (s)", "goal (s)"), rows
+        )
+    )
 
 
 if __name__ == "__main__":

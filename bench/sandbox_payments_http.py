@@ -34,7 +34,13 @@ async def trivial_app(scope, receive, send) -> None:  # type: ignore[no-untyped-
         return
     while (await receive()).get("more_body"):
         pass
-    await send({"type": "http.response.start", "status": 200, "headers": [(b"content-type", b"application/json")]})
+    await send(
+        {
+            "type": "http.response.start",
+            "status": 200,
+            "headers": [(b"content-type", b"application/json")],
+        }
+    )
     await send({"type": "http.response.body", "body": b"{}"})
 
 
@@ -63,7 +69,9 @@ def time_payments(algod: AlgodClient, sender: str, key: str, count: int) -> floa
     return time.perf_counter() - started
 
 
-def time_client_only(sender: str, key: str, params: transaction.SuggestedParams, count: int) -> float:
+def time_client_only(
+    sender: str, key: str, params: transaction.SuggestedParams, count: int
+) -> float:
     """The client's share of a payment: algosdk signing and encoding it, no HTTP at all."""
     from algosdk import encoding
 
@@ -96,7 +104,9 @@ def main() -> None:
         stdout=subprocess.PIPE, text=True,
     )  # fmt: skip
     trivial = subprocess.Popen(
-        [sys.executable, __file__, "--trivial-server", str(floor_port)], stdout=subprocess.PIPE, text=True
+        [sys.executable, __file__, "--trivial-server", str(floor_port)],
+        stdout=subprocess.PIPE,
+        text=True,
     )
     try:
         wait_ready(sandbox)
@@ -120,7 +130,11 @@ def main() -> None:
         ("floor: 3 empty HTTP round trips each", count, f"{floor:.2f}", f"{count / floor:,.0f}", f"{floor / count * 1e3:.2f}"),
         ("client only: algosdk sign + encode, no HTTP", count, f"{client:.2f}", f"{count / client:,.0f}", f"{client / count * 1e3:.2f}"),
     ]  # fmt: skip
-    print(format_table(("through py-algorand-sdk over HTTP", "n", "total (s)", "per second", "ms each"), rows))
+    print(
+        format_table(
+            ("through py-algorand-sdk over HTTP", "n", "total (s)", "per second", "ms each"), rows
+        )
+    )
     print(f"payments / floor = {ratio:.2f} (goal <= {GOAL_RATIO})")
     print(f"(payments - client only) / floor = {(payments - client) / floor:.2f}")
 

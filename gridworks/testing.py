@@ -61,9 +61,7 @@ def sandbox(network: Network) -> EmbeddedSandbox:
 
 
 @pytest.fixture
-def account_factory(
-    network: Network, dev_accounts: list[DevAccount]
-) -> Callable[..., DevAccount]:
+def account_factory(network: Network, dev_accounts: list[DevAccount]) -> Callable[..., DevAccount]:
     def make(micro_algos: int = 10_000_000) -> DevAccount:
         return network.new_account(micro_algos, funder=dev_accounts[0])
 

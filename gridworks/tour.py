@@ -72,8 +72,10 @@ def run_tour(echo: Callable[[str], None] = print) -> list[tuple[str, ...]]:
         )
         record("transfer the NFT", info, f"asset {asset_id} to {owner.address[:8]}...")
 
-        holding = network.algod.account_asset_info(owner.address, asset_id)["asset-holding"]
-        balance = network.algod.account_info(owner.address)["amount"]
+        asset_info = network.algod.account_asset_info(owner.address, asset_id)
+        assert isinstance(asset_info, dict)
+        holding = asset_info["asset-holding"]
+        balance = network.balance(owner.address)
         echo(format_table(("step", "round", "type", "what happened"), rows))
         echo(
             f"{owner.address[:8]}... now holds {holding['amount']} of asset {asset_id} and "

@@ -12,7 +12,11 @@ from algosdk.v2client.algod import AlgodClient
 
 from gridworks.sandbox import Network
 
-Signed = transaction.SignedTransaction | transaction.MultisigTransaction | transaction.LogicSigTransaction
+Signed = (
+    transaction.SignedTransaction
+    | transaction.MultisigTransaction
+    | transaction.LogicSigTransaction
+)
 
 
 def send(algod: AlgodClient, *signed: Signed) -> list[dict]:

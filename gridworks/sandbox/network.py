@@ -47,9 +47,7 @@ class Network:
 
     def dev_accounts(self, wallet: str = DEFAULT_WALLET, password: str = "") -> list[DevAccount]:
         """The accounts in kmd's default wallet, richest first."""
-        wallet_id = next(
-            (w["id"] for w in self.kmd.list_wallets() if w["name"] == wallet), None
-        )
+        wallet_id = next((w["id"] for w in self.kmd.list_wallets() if w["name"] == wallet), None)
         if wallet_id is None:
             raise LookupError(f"kmd has no wallet named {wallet!r}")
         handle = self.kmd.init_wallet_handle(wallet_id, password)
@@ -60,10 +58,17 @@ class Network:
             ]
         finally:
             self.kmd.release_wallet_handle(handle)
-        balances = {a.address: self.algod.account_info(a.address)["amount"] for a in accounts}
+        balances = {a.address: self.balance(a.address) for a in accounts}
         return sorted(accounts, key=lambda a: balances[a.address], reverse=True)
 
-    def new_account(self, micro_algos: int = 10_000_000, funder: DevAccount | None = None) -> DevAccount:
+    def balance(self, address: str) -> int:
+        info = self.algod.account_info(address)
+        assert isinstance(info, dict)
+        return int(info["amount"])
+
+    def new_account(
+        self, micro_algos: int = 10_000_000, funder: DevAccount | None = None
+    ) -> DevAccount:
         """A fresh account funded from the richest dev account, confirmed before returning."""
         private_key, address = algosdk_account.generate_account()
         funder = funder or self.dev_accounts()[0]

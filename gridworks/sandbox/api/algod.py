@@ -84,7 +84,9 @@ def _address(text: str) -> bytes:
         raise ApiError(400, f"failed to parse the address: {exc}") from None
 
 
-def create_algod_app(ledger: Ledger, token: str, wait_timeout: float = WAIT_FOR_BLOCK_TIMEOUT) -> ASGIApp:
+def create_algod_app(
+    ledger: Ledger, token: str, wait_timeout: float = WAIT_FOR_BLOCK_TIMEOUT
+) -> ASGIApp:
     waiter = BlockWaiter(ledger)
 
     def status() -> dict[str, Any]:

@@ -64,7 +64,8 @@ def account_json(ledger: Ledger, addr: bytes, exclude_all: bool) -> dict[str, An
         "address": encode_address(addr),
         "amount": acct.micro_algos,
         "amount-without-pending-rewards": acct.micro_algos,
-        "min-balance": ledger.minimum_balance(acct) if not acct.is_empty() else 0,
+        # algod reports the base minimum even for an account it has never seen
+        "min-balance": ledger.minimum_balance(acct),
         "pending-rewards": 0,
         "rewards": 0,
         "reward-base": 0,

@@ -46,7 +46,7 @@ def group_id(txns: list[Transaction]) -> bytes:
 def evaluate_group(
     state: StateReader, group: list[SignedTransaction], ctx: BlockContext
 ) -> GroupResult:
-    """Checks, then applies, every transaction of `group`. Raises `LedgerError`; never half-applies."""
+    """Checks, then applies, every transaction of `group`: all of it, or raises `LedgerError`."""
     params = ctx.params
     if not group:
         raise MalformedTransaction("empty transaction group")
@@ -182,4 +182,3 @@ def _check_min_balances(ov: Overlay, ctx: BlockContext) -> None:
                 f"account {encode_address(addr)} balance {acct.micro_algos} below min "
                 f"{minimum} ({acct.total_assets} assets)"
             )
-

@@ -7,8 +7,8 @@ from __future__ import annotations
 
 import hashlib
 import threading
-from collections import OrderedDict
 import time
+from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -64,7 +64,9 @@ class Ledger:
         self._recent: OrderedDict[bytes, ConfirmedTransaction] = OrderedDict()
 
     @classmethod
-    def initialize(cls, store: Store, document: dict[str, Any], params: ConsensusParams = CURRENT) -> None:
+    def initialize(
+        cls, store: Store, document: dict[str, Any], params: ConsensusParams = CURRENT
+    ) -> None:
         """Writes genesis (state and block 0) into an empty store."""
         delta = Delta(txn_counter=params.first_created_index)
         for entry in document["alloc"]:
@@ -159,7 +161,9 @@ class Ledger:
         last_valid = self.store.lease_last_valid(sender, lease)
         return last_valid is not None and last_valid >= round_
 
-    def _next_header(self, round_: int, group: list[SignedTransaction], counter: int) -> dict[str, Any]:
+    def _next_header(
+        self, round_: int, group: list[SignedTransaction], counter: int
+    ) -> dict[str, Any]:
         prev = self._last_header
         txn_root = sha512_256(b"".join(stxn.txn.txid_digest for stxn in group))
         return {

@@ -23,7 +23,9 @@ def check_signature(stxn: SignedTransaction, params: ConsensusParams) -> None:
     if kinds == 0:
         raise SignatureError(f"transaction {txid}: signedtxn has no sig")
     if kinds > 1:
-        raise SignatureError(f"transaction {txid}: signedtxn should only have one of sig or msig or lsig")
+        raise SignatureError(
+            f"transaction {txid}: signedtxn should only have one of sig or msig or lsig"
+        )
     if stxn.lsig is not None:
         raise SignatureError(
             f"transaction {txid}: logic signatures are not supported by the embedded sandbox yet"
@@ -61,4 +63,3 @@ def _check_multisig(
     for sub in signed:
         if not verify(sub.public_key, message, sub.signature):
             raise SignatureError(f"{prefix}: At least one signature didn't pass verification")
-

@@ -125,16 +125,15 @@ class Store:
                             "INSERT OR REPLACE INTO assets (asset, data) VALUES (?, ?)",
                             (asset, _pack(params.to_record())),
                         )
-                db.execute(
-                    "INSERT INTO blocks (rnd, data) VALUES (?, ?)", (round_, _pack(block))
-                )
+                db.execute("INSERT INTO blocks (rnd, data) VALUES (?, ?)", (round_, _pack(block)))
                 db.executemany(
                     "INSERT INTO txids (txid, rnd, intra, last_valid) VALUES (?, ?, ?, ?)",
                     [(txid, round_, intra, lv) for intra, (txid, lv) in enumerate(txids)],
                 )
                 if leases:
                     db.executemany(
-                        "INSERT OR REPLACE INTO leases (sender, lease, last_valid) VALUES (?, ?, ?)",
+                        "INSERT OR REPLACE INTO leases (sender, lease, last_valid) "
+                        "VALUES (?, ?, ?)",
                         leases,
                     )
                 if meta:

@@ -239,7 +239,9 @@ def parse_transaction(obj: Any) -> Transaction:
     raw = canonicalize(obj)
     message = b"TX" + msgpack.packb(raw, use_bin_type=True)
     digest = sha512_256(message)
-    txn = Transaction(raw=raw, message=message, txid_digest=digest, txid=encode_txid(digest), **values)
+    txn = Transaction(
+        raw=raw, message=message, txid_digest=digest, txid=encode_txid(digest), **values
+    )
     if apar is not None:
         txn.asset_params = AssetParamsFields(**_fields(apar, ASSET_PARAM_FIELDS, "txn.apar"))
     return txn

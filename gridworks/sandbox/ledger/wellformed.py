@@ -36,7 +36,11 @@ def check_well_formed(txn: Transaction, params: ConsensusParams) -> None:
         _check_keyreg(txn, fail)
     if txn.type == "acfg" and txn.asset_params is not None:
         _check_asset_params(txn, params, fail)
-    if txn.type == "axfer" and txn.asset_close_to != ZERO_ADDRESS and txn.asset_sender != ZERO_ADDRESS:
+    if (
+        txn.type == "axfer"
+        and txn.asset_close_to != ZERO_ADDRESS
+        and txn.asset_sender != ZERO_ADDRESS
+    ):
         raise fail("cannot close asset by clawback")
 
 
@@ -65,7 +69,7 @@ def _check_asset_params(txn: Transaction, params: ConsensusParams, fail) -> None
     if fields.decimals > params.max_asset_decimals:
         raise fail(f"transaction asset decimals is too high (max is {params.max_asset_decimals})")
     for name, value, limit in (
-        ("unit name", fields.unit_name, params.max_asset_unit_name_bytes),
+        ("asset unit name", fields.unit_name, params.max_asset_unit_name_bytes),
         ("asset name", fields.asset_name, params.max_asset_name_bytes),
         ("asset url", fields.url, params.max_asset_url_bytes),
     ):

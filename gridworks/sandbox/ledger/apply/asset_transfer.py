@@ -11,12 +11,12 @@ from .common import ApplyData, missing_asset, put_asset, take_asset
 
 
 def apply_asset_transfer(ov: Overlay, txn: Transaction, ad: ApplyData) -> None:
+    """In algod's order: clawback check, opt-in, the move itself, then the close-out."""
     asset_id = txn.xfer_asset
-    params = ov.asset(asset_id)
     clawback = txn.asset_sender != ZERO_ADDRESS
-    closing = txn.asset_close_to != ZERO_ADDRESS
 
     if clawback:
+        params = ov.asset(asset_id)
         if params is None:
             raise missing_asset(asset_id)
         if params.clawback == ZERO_ADDRESS or txn.sender != params.clawback:
@@ -24,37 +24,30 @@ def apply_asset_transfer(ov: Overlay, txn: Transaction, ad: ApplyData) -> None:
                 f"clawback not allowed: sender {encode_address(txn.sender)}, "
                 f"clawback {encode_address(params.clawback)}"
             )
-        if closing:
-            raise TransactionRejected("cannot close asset by clawback")
         source = txn.asset_sender
     else:
         source = txn.sender
 
-    is_opt_in = (
-        not clawback
-        and not closing
-        and txn.asset_amount == 0
-        and txn.asset_receiver == txn.sender
-    )
-    if is_opt_in and ov.holding(txn.sender, asset_id) is None:
+    # A zero-unit transfer to oneself opts in (allocates the holding) if not yet opted in.
+    is_opt_in = not clawback and txn.asset_amount == 0 and txn.asset_receiver == source
+    if is_opt_in and ov.holding(source, asset_id) is None:
+        params = ov.asset(asset_id)
         if params is None:
             raise missing_asset(asset_id)
-        ov.put_holding(txn.sender, asset_id, Holding(0, params.default_frozen))
-        ov.account_for_update(txn.sender).total_assets += 1
-        return
+        ov.put_holding(source, asset_id, Holding(0, params.default_frozen))
+        ov.account_for_update(source).total_assets += 1
 
-    if params is None and not closing:
-        raise missing_asset(asset_id)
-    if params is not None:
-        take_asset(ov, source, asset_id, txn.asset_amount, bypass_freeze=clawback)
-        put_asset(ov, txn.asset_receiver, asset_id, txn.asset_amount, bypass_freeze=clawback)
-    if closing:
-        _close_out(ov, txn, ad, asset_id, params is not None)
+    # Zero-unit moves look nothing up (algod): only the holdings that change must exist.
+    take_asset(ov, source, asset_id, txn.asset_amount, bypass_freeze=clawback)
+    put_asset(ov, txn.asset_receiver, asset_id, txn.asset_amount, bypass_freeze=clawback)
+
+    if txn.asset_close_to != ZERO_ADDRESS:
+        if clawback:
+            raise TransactionRejected("cannot close asset by clawback")
+        _close_out(ov, txn, ad, asset_id)
 
 
-def _close_out(
-    ov: Overlay, txn: Transaction, ad: ApplyData, asset_id: int, asset_exists: bool
-) -> None:
+def _close_out(ov: Overlay, txn: Transaction, ad: ApplyData, asset_id: int) -> None:
     params = ov.asset(asset_id)
     if params is not None and params.creator == txn.sender:
         raise TransactionRejected(f"cannot close asset ID in allocating account {asset_id}")
@@ -62,9 +55,14 @@ def _close_out(
     if holding is None:
         raise TransactionRejected(f"asset {asset_id} missing from {encode_address(txn.sender)}")
     rest = holding.amount
-    if asset_exists and txn.asset_close_to != txn.sender:
-        take_asset(ov, txn.sender, asset_id, rest, bypass_freeze=False)
-        put_asset(ov, txn.asset_close_to, asset_id, rest, bypass_freeze=False)
+    # Closing out to the asset's creator is allowed even from (or to) a frozen holding.
+    to_creator = params is not None and params.creator == txn.asset_close_to
+    take_asset(ov, txn.sender, asset_id, rest, bypass_freeze=to_creator)
+    put_asset(ov, txn.asset_close_to, asset_id, rest, bypass_freeze=to_creator)
+    left = ov.holding(txn.sender, asset_id)
+    if left is not None and left.amount:
+        # closing to oneself: the units would vanish with the holding
+        raise TransactionRejected(f"asset {asset_id} not zero ({left.amount}) after closing")
     ad.asset_closing_amount = rest
     ov.put_holding(txn.sender, asset_id, None)
     ov.account_for_update(txn.sender).total_assets -= 1

@@ -55,6 +55,8 @@ def _holding(ov: Overlay, addr: bytes, asset_id: int) -> Holding:
 
 
 def take_asset(ov: Overlay, addr: bytes, asset_id: int, amount: int, bypass_freeze: bool) -> None:
+    if amount == 0:  # algod: a zero move looks nothing up (no holding needed, freeze ignored)
+        return
     holding = _holding(ov, addr, asset_id)
     if holding.frozen and not bypass_freeze:
         raise TransactionRejected(f"asset {asset_id} frozen in {encode_address(addr)}")
@@ -66,6 +68,8 @@ def take_asset(ov: Overlay, addr: bytes, asset_id: int, amount: int, bypass_free
 
 
 def put_asset(ov: Overlay, addr: bytes, asset_id: int, amount: int, bypass_freeze: bool) -> None:
+    if amount == 0:
+        return
     holding = _holding(ov, addr, asset_id)
     if holding.frozen and not bypass_freeze:
         raise TransactionRejected(f"asset {asset_id} frozen in {encode_address(addr)}")
