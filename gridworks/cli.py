@@ -64,7 +64,10 @@ def sandbox_start(
             f"network {box.ledger.genesis_id} round {box.ledger.round} ({where})",
         )
 
-    box.serve_forever(on_ready=ready)
+    try:
+        box.serve_forever(on_ready=ready)
+    except OSError as exc:  # a port in use, say: one line, not a traceback
+        raise click.ClickException(f"cannot start the sandbox: {exc}") from exc
     click.echo("sandbox stopped")
 
 

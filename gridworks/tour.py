@@ -12,8 +12,8 @@ from .sandbox import DevAccount, connect
 from .table import format_table
 
 
-def _send(algod: AlgodClient, signed: transaction.SignedTransaction) -> dict:
-    txid = algod.send_transaction(signed)
+def _send(algod: AlgodClient, signer: DevAccount, txn: transaction.Transaction) -> dict:
+    txid = algod.send_transaction(signer.sign(txn))
     return transaction.wait_for_confirmation(algod, txid, 4)
 
 
@@ -34,14 +34,14 @@ def run_tour(echo: Callable[[str], None] = print) -> list[tuple[str, ...]]:
         params = network.algod.suggested_params()
         info = _send(
             network.algod,
-            transaction.PaymentTxn(dispenser.address, params, owner.address, 1_000_000).sign(
-                dispenser.private_key
-            ),
+            dispenser,
+            transaction.PaymentTxn(dispenser.address, params, owner.address, 1_000_000),
         )
         record("fund a new account", info, f"1.000000 Algo to {owner.address[:8]}...")
 
         info = _send(
             network.algod,
+            dispenser,
             transaction.AssetCreateTxn(
                 dispenser.address,
                 params,
@@ -53,22 +53,22 @@ def run_tour(echo: Callable[[str], None] = print) -> list[tuple[str, ...]]:
                 manager=dispenser.address,
                 freeze=dispenser.address,
                 clawback=dispenser.address,
-            ).sign(dispenser.private_key),
+            ),
         )
         asset_id = info["asset-index"]
         record("mint an NFT (total 1, decimals 0)", info, f"asset {asset_id} TADEED")
 
         info = _send(
             network.algod,
-            transaction.AssetOptInTxn(owner.address, params, asset_id).sign(owner.private_key),
+            owner,
+            transaction.AssetOptInTxn(owner.address, params, asset_id),
         )
         record("the new account opts in", info, f"holds 0 of asset {asset_id}")
 
         info = _send(
             network.algod,
-            transaction.AssetTransferTxn(
-                dispenser.address, params, owner.address, 1, asset_id
-            ).sign(dispenser.private_key),
+            dispenser,
+            transaction.AssetTransferTxn(dispenser.address, params, owner.address, 1, asset_id),
         )
         record("transfer the NFT", info, f"asset {asset_id} to {owner.address[:8]}...")
 

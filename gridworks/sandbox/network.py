@@ -34,6 +34,9 @@ class DevAccount:
     def signer(self) -> AccountTransactionSigner:
         return AccountTransactionSigner(self.private_key)
 
+    def sign(self, txn: transaction.Transaction) -> transaction.GenericSignedTransaction:
+        return self.signer.sign_transactions([txn], [0])[0]
+
 
 @dataclass
 class Network:
@@ -74,7 +77,7 @@ class Network:
         funder = funder or self.dev_accounts()[0]
         params = self.algod.suggested_params()
         txn = transaction.PaymentTxn(funder.address, params, address, micro_algos)
-        signed = txn.sign(funder.private_key)
+        signed = funder.sign(txn)
         txid = self.algod.send_transaction(signed)
         transaction.wait_for_confirmation(self.algod, txid, 4)
         return DevAccount(address, private_key)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import errno
 import socket
 import threading
 from collections.abc import Coroutine
@@ -37,6 +38,28 @@ def free_port(host: str = "127.0.0.1") -> int:
         return int(sock.getsockname()[1])
 
 
+class ListenError(OSError):
+    """A listener's address cannot be bound (a port in use, say), in one line."""
+
+    def __str__(self) -> str:
+        return str(self.args[0])
+
+
+def _bind(config: uvicorn.Config) -> socket.socket:
+    """Binds the listening socket up front: uvicorn itself would sys.exit() from a task."""
+    family = socket.AF_INET6 if ":" in config.host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    try:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind((config.host, config.port))
+    except OSError as exc:
+        sock.close()
+        in_use = exc.errno == errno.EADDRINUSE
+        reason = "address already in use" if in_use else (exc.strerror or str(exc))
+        raise ListenError(f"cannot listen on {config.host}:{config.port}: {reason}") from None
+    return sock
+
+
 def _server(listener: Listener) -> uvicorn.Server:
     config = uvicorn.Config(
         listener.app,
@@ -62,8 +85,19 @@ class ServerGroup:
 
     async def serve(self, on_ready: object = None) -> None:
         self.loop = asyncio.get_running_loop()
+        sockets: list[socket.socket] = []
+        try:
+            for server in self.servers:
+                sockets.append(_bind(server.config))
+        except BaseException:
+            for sock in sockets:
+                sock.close()
+            raise
         # _serve skips uvicorn's own signal capture: the owner of the loop decides on shutdown.
-        tasks = [asyncio.create_task(server._serve()) for server in self.servers]
+        tasks = [
+            asyncio.create_task(server._serve(sockets=[sock]))
+            for server, sock in zip(self.servers, sockets, strict=True)
+        ]
         while not all(server.started for server in self.servers):
             if any(task.done() for task in tasks):
                 break
