@@ -75,20 +75,24 @@ def evaluate_group(
 
 
 def _check_group_id(txns: list[Transaction]) -> None:
-    grouped = [txn.group != ZERO_ADDRESS for txn in txns]
-    if len(txns) > 1 and not all(grouped):
+    """algod's checks, in its order: one group value for all, none zero in a group, complete."""
+    first = txns[0].group
+    for index, txn in enumerate(txns):
+        if txn.group != first:
+            raise MalformedTransaction(
+                f"transaction {txn.txid}: transactionGroup: inconsistent group values: "
+                f"{b64(txn.group)} != {b64(first)}"
+            )
+        if txn.group == ZERO_ADDRESS and len(txns) > 1:
+            raise MalformedTransaction(
+                f"transaction {txn.txid}: transactionGroup: [{index}] had zero Group but was "
+                f"submitted in a group of {len(txns)}"
+            )
+    if first != ZERO_ADDRESS and group_id(txns) != first:
         raise MalformedTransaction(
-            "transactionGroup: incomplete group: transactions sent together must carry the "
-            "group id (grp) of the whole group"
+            f"transaction {txns[0].txid}: transactionGroup: incomplete group: the group id "
+            "does not match the transactions sent with it"
         )
-    if any(grouped):
-        expected = group_id(txns)
-        for txn in txns:
-            if txn.group != expected:
-                raise MalformedTransaction(
-                    f"transaction {txn.txid}: transactionGroup: incomplete group: the group id "
-                    "does not match the transactions sent with it"
-                )
 
 
 def _check_fees(txns: list[Transaction], params: ConsensusParams) -> None:

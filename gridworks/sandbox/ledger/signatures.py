@@ -17,9 +17,18 @@ def multisig_address(version: int, threshold: int, public_keys: list[bytes]) -> 
     return sha512_256(b"MultisigAddr" + bytes([version, threshold]) + b"".join(public_keys))
 
 
+BLANK_SIGNATURE = bytes(64)
+
+
+def _present(signature: bytes) -> bool:
+    """algod reads an all-zero signature as no signature at all (Go's zero value)."""
+    return bool(signature) and signature != BLANK_SIGNATURE
+
+
 def check_signature(stxn: SignedTransaction, params: ConsensusParams) -> None:
     txid = stxn.txn.txid
-    kinds = sum(1 for present in (stxn.sig, stxn.msig, stxn.lsig) if present)
+    has_sig = _present(stxn.sig)
+    kinds = sum(1 for present in (has_sig, stxn.msig, stxn.lsig) if present)
     if kinds == 0:
         raise SignatureError(f"transaction {txid}: signedtxn has no sig")
     if kinds > 1:
@@ -31,7 +40,7 @@ def check_signature(stxn: SignedTransaction, params: ConsensusParams) -> None:
             f"transaction {txid}: logic signatures are not supported by the embedded sandbox yet"
         )
     message = stxn.txn.message
-    if stxn.sig:
+    if has_sig:
         if not verify(stxn.authorizer, message, stxn.sig):
             raise SignatureError(
                 f"transaction {txid}: At least one signature didn't pass verification"
@@ -44,7 +53,7 @@ def check_signature(stxn: SignedTransaction, params: ConsensusParams) -> None:
 def _check_multisig(
     msig: Multisig, address: bytes, message: bytes, txid: str, params: ConsensusParams
 ) -> None:
-    prefix = f"transaction {txid}: multisig"
+    prefix = f"transaction {txid}: multisig validation failed"
     if msig.version != 1:
         raise SignatureError(f"{prefix}: unknown version {msig.version}")
     keys = [sub.public_key for sub in msig.subsigs]
@@ -55,7 +64,7 @@ def _check_multisig(
             f"{prefix}: the version, threshold and keys (in this order) do not make the address "
             f"{encode_address(address)}"
         )
-    signed = [sub for sub in msig.subsigs if sub.signature]
+    signed = [sub for sub in msig.subsigs if _present(sub.signature)]
     if len(signed) < msig.threshold:
         raise SignatureError(
             f"{prefix}: insufficient signatures: {len(signed)} of threshold {msig.threshold}"

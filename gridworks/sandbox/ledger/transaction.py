@@ -226,6 +226,8 @@ def parse_transaction(obj: Any) -> Transaction:
     if not isinstance(obj, dict):
         raise DecodeError("msgpack decode error: txn: expected a map")
     kind = obj.get("type")
+    if kind is not None and not isinstance(kind, str):
+        raise DecodeError("msgpack decode error: txn.type: expected a string")
     if kind in NOT_YET_SUPPORTED_TYPES:
         raise DecodeError(
             f"transaction type {kind!r} ({NOT_YET_SUPPORTED_TYPES[kind]}) is not supported by "
@@ -236,14 +238,19 @@ def parse_transaction(obj: Any) -> Transaction:
     apar = obj.get("apar")
     plain = {k: v for k, v in obj.items() if k != "apar"}
     values = _fields(plain, TXN_FIELDS, "txn")
+    # apar is checked before the whole map is hashed (its keys must be known strings first)
+    asset_params = (
+        AssetParamsFields(**_fields(apar, ASSET_PARAM_FIELDS, "txn.apar"))
+        if apar is not None
+        else None
+    )
     raw = canonicalize(obj)
     message = b"TX" + msgpack.packb(raw, use_bin_type=True)
     digest = sha512_256(message)
     txn = Transaction(
         raw=raw, message=message, txid_digest=digest, txid=encode_txid(digest), **values
     )
-    if apar is not None:
-        txn.asset_params = AssetParamsFields(**_fields(apar, ASSET_PARAM_FIELDS, "txn.apar"))
+    txn.asset_params = asset_params
     return txn
 
 

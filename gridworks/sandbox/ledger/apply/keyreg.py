@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from ...encoding import ZERO_ADDRESS
+from ...encoding import ZERO_ADDRESS, encode_address
+from ..errors import TransactionRejected
 from ..records import NOT_PARTICIPATING, OFFLINE, ONLINE
 from ..state import Overlay
 from ..transaction import Transaction
@@ -11,6 +12,11 @@ from .common import ApplyData
 
 def apply_keyreg(ov: Overlay, txn: Transaction, ad: ApplyData) -> None:
     acct = ov.account_for_update(txn.sender)
+    if acct.status == NOT_PARTICIPATING:  # final: it can never come online (or offline) again
+        raise TransactionRejected(
+            "cannot change online/offline status of non-participating account "
+            f"{encode_address(txn.sender)}"
+        )
     going_online = txn.vote_pk != ZERO_ADDRESS
     acct.status = NOT_PARTICIPATING if txn.nonparticipation else ONLINE if going_online else OFFLINE
     acct.vote_pk = txn.vote_pk
