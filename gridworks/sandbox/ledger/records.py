@@ -74,8 +74,9 @@ class Holding:
 
 
 @dataclass(slots=True)
-class AssetParams:
-    creator: bytes
+class AssetParamsFields:
+    """An asset's parameters as a transaction's `apar` gives them."""
+
     total: int = 0
     decimals: int = 0
     default_frozen: bool = False
@@ -87,6 +88,18 @@ class AssetParams:
     reserve: bytes = ZERO_ADDRESS
     freeze: bytes = ZERO_ADDRESS
     clawback: bytes = ZERO_ADDRESS
+
+
+@dataclass(slots=True)
+class AssetParams(AssetParamsFields):
+    """An asset's parameters in the ledger: those of its creating transaction, and its creator."""
+
+    creator: bytes = ZERO_ADDRESS
+
+    @classmethod
+    def created(cls, creator: bytes, fields: AssetParamsFields) -> AssetParams:
+        values = {name: getattr(fields, name) for name in AssetParamsFields.__slots__}
+        return cls(creator=creator, **values)
 
     def copy(self) -> AssetParams:
         return replace(self)
@@ -110,6 +123,7 @@ class AssetParams:
     @classmethod
     def from_record(cls, r: dict[str, Any]) -> AssetParams:
         return cls(
-            r["cr"], r["t"], r["dc"], r["df"], r["un"], r["an"], r["au"], r["am"], r["m"],
-            r["r"], r["f"], r["c"],
+            total=r["t"], decimals=r["dc"], default_frozen=r["df"], unit_name=r["un"],
+            asset_name=r["an"], url=r["au"], metadata_hash=r["am"], manager=r["m"],
+            reserve=r["r"], freeze=r["f"], clawback=r["c"], creator=r["cr"],
         )  # fmt: skip

@@ -15,6 +15,7 @@ import msgpack
 from ..encoding import ZERO_ADDRESS, canonicalize, encode_txid, hash_obj, sha512_256
 from ..encoding import canonical_msgpack as _canonical
 from .errors import DecodeError
+from .records import AssetParamsFields
 
 U64_MAX = 2**64 - 1
 
@@ -128,21 +129,6 @@ def _fields(obj: Any, table: dict[str, tuple[str, Check]], where: str) -> dict[s
         attr, check = spec
         out[attr] = check(f"{where}.{key}", value)
     return out
-
-
-@dataclass(slots=True)
-class AssetParamsFields:
-    total: int = 0
-    decimals: int = 0
-    default_frozen: bool = False
-    unit_name: str = ""
-    asset_name: str = ""
-    url: str = ""
-    metadata_hash: bytes = b""
-    manager: bytes = ZERO_ADDRESS
-    reserve: bytes = ZERO_ADDRESS
-    freeze: bytes = ZERO_ADDRESS
-    clawback: bytes = ZERO_ADDRESS
 
 
 @dataclass(slots=True)

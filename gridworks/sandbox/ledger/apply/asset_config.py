@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from ...encoding import ZERO_ADDRESS, encode_address
 from ..errors import TransactionRejected
-from ..records import AssetParams, Holding
+from ..records import AssetParams, AssetParamsFields, Holding
 from ..state import Overlay
-from ..transaction import AssetParamsFields, Transaction
+from ..transaction import Transaction
 from .common import ApplyData, missing_asset
 
 
@@ -32,23 +32,7 @@ def apply_asset_config(ov: Overlay, txn: Transaction, ad: ApplyData, new_index: 
 def _create(
     ov: Overlay, txn: Transaction, fields: AssetParamsFields, ad: ApplyData, index: int
 ) -> None:
-    ov.put_asset(
-        index,
-        AssetParams(
-            creator=txn.sender,
-            total=fields.total,
-            decimals=fields.decimals,
-            default_frozen=fields.default_frozen,
-            unit_name=fields.unit_name,
-            asset_name=fields.asset_name,
-            url=fields.url,
-            metadata_hash=fields.metadata_hash,
-            manager=fields.manager,
-            reserve=fields.reserve,
-            freeze=fields.freeze,
-            clawback=fields.clawback,
-        ),
-    )
+    ov.put_asset(index, AssetParams.created(txn.sender, fields))
     ov.put_holding(txn.sender, index, Holding(fields.total, False))
     creator = ov.account_for_update(txn.sender)
     creator.total_assets += 1
