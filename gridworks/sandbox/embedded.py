@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import signal
+import threading
 from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -52,10 +53,11 @@ class EmbeddedSandbox:
             self.wallets.ensure_default_wallet(seeds)
             Ledger.initialize(store, document)
         self.ledger = Ledger(store)
+        stopping = threading.Event()
         self.servers = ServerGroup(
             [
                 Listener(
-                    create_algod_app(self.ledger, self.config.algod_token),
+                    create_algod_app(self.ledger, self.config.algod_token, stopping=stopping),
                     self.config.host,
                     self.config.algod_port,
                 ),
@@ -64,7 +66,8 @@ class EmbeddedSandbox:
                     self.config.host,
                     self.config.kmd_port,
                 ),
-            ]
+            ],
+            on_stop=stopping.set,
         )
 
     @property

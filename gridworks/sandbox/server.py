@@ -6,7 +6,7 @@ import asyncio
 import errno
 import socket
 import threading
-from collections.abc import Coroutine
+from collections.abc import Callable, Coroutine
 from dataclasses import dataclass
 from typing import Any
 
@@ -78,8 +78,11 @@ def _server(listener: Listener) -> uvicorn.Server:
 class ServerGroup:
     """Several uvicorn servers on one event loop, started and stopped together."""
 
-    def __init__(self, listeners: list[Listener]) -> None:
+    def __init__(
+        self, listeners: list[Listener], on_stop: Callable[[], None] | None = None
+    ) -> None:
         self.servers = [_server(listener) for listener in listeners]
+        self.on_stop = on_stop  # called first on stop(): lets apps end long polls
         self.loop: asyncio.AbstractEventLoop | None = None
         self._thread: threading.Thread | None = None
 
@@ -107,6 +110,8 @@ class ServerGroup:
         await asyncio.gather(*tasks, return_exceptions=False)
 
     def stop(self) -> None:
+        if self.on_stop is not None:
+            self.on_stop()
         for server in self.servers:
             server.should_exit = True
 

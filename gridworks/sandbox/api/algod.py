@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import threading
 import time
 from typing import Any
 
@@ -14,7 +15,7 @@ from starlette.routing import Route
 from starlette.types import ASGIApp
 
 from ... import __version__
-from ..encoding import EncodingError, b64, decode_address, decode_txid
+from ..encoding import EncodingError, b64, decode_address, decode_txid, encode_address
 from ..ledger.errors import DecodeError, LedgerError, NotFound, TransactionRejected
 from ..ledger.ledger import Ledger
 from .algod_shapes import (
@@ -36,14 +37,17 @@ from .http import (
 
 MAX_BODY_BYTES = 10 * 1024 * 1024
 WAIT_FOR_BLOCK_TIMEOUT = 60.0
+STOPPING_POLL_SECONDS = 0.2  # how soon a pending wait notices the server stopping
 OPEN_PATHS = {"/health", "/ready", "/versions", "/genesis", "/swagger.json"}
 
 
 class BlockWaiter:
-    """Wakes `wait-for-block-after` requests when the ledger adds a block."""
+    """Wakes `wait-for-block-after` requests when the ledger adds a block, or the server stops
+    (else a pending long poll holds up shutdown for up to a minute)."""
 
-    def __init__(self, ledger: Ledger) -> None:
+    def __init__(self, ledger: Ledger, stopping: threading.Event | None = None) -> None:
         self.ledger = ledger
+        self.stopping = stopping or threading.Event()
         self.loop: asyncio.AbstractEventLoop | None = None
         self.event: asyncio.Event | None = None
 
@@ -66,28 +70,35 @@ class BlockWaiter:
 
     async def wait_after(self, round_: int, timeout: float) -> None:
         deadline = time.monotonic() + timeout
-        while self.ledger.round <= round_:
+        while self.ledger.round <= round_ and not self.stopping.is_set():
             event = self._bind()
             remaining = deadline - time.monotonic()
             if remaining <= 0:
                 return
             try:
-                await asyncio.wait_for(event.wait(), remaining)
+                await asyncio.wait_for(event.wait(), min(remaining, STOPPING_POLL_SECONDS))
             except TimeoutError:
-                return
+                continue
 
 
 def _address(text: str) -> bytes:
     try:
-        return decode_address(text)
+        key = decode_address(text)
     except EncodingError as exc:
         raise ApiError(400, f"failed to parse the address: {exc}") from None
+    if encode_address(key) != text:  # base32 padding bits set: algod refuses these too
+        raise ApiError(400, f"failed to parse the address: address {text} is non-canonical")
+    return key
 
 
 def create_algod_app(
-    ledger: Ledger, token: str, wait_timeout: float = WAIT_FOR_BLOCK_TIMEOUT
+    ledger: Ledger,
+    token: str,
+    wait_timeout: float = WAIT_FOR_BLOCK_TIMEOUT,
+    stopping: threading.Event | None = None,
 ) -> ASGIApp:
-    waiter = BlockWaiter(ledger)
+    """`stopping`, once set, releases pending `wait-for-block-after` requests at once."""
+    waiter = BlockWaiter(ledger, stopping)
 
     def status() -> dict[str, Any]:
         return {

@@ -1,0 +1,355 @@
+"""`gridworks sandbox start` as a real subprocess: readiness, signals, persistence, errors."""
+
+from __future__ import annotations
+
+import os
+import queue
+import re
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import httpx
+import pytest
+from algosdk import account, transaction
+from algosdk.error import AlgodHTTPError
+from algosdk.kmd import KMDClient
+from algosdk.v2client.algod import AlgodClient
+from beaker import localnet
+
+from gridworks.sandbox.server import free_port
+
+TOKEN = "a" * 64
+GRIDWORKS = Path(sys.executable).with_name("gridworks")
+READY = re.compile(
+    r"^sandbox ready: algod (?P<algod>http://\S+) kmd (?P<kmd>http://\S+) "
+    r"network (?P<network>\S+) round (?P<round>\d+) \((?P<where>[^)]*)\)$"
+)
+START_TIMEOUT = 20.0
+STOP_TIMEOUT = 15.0
+ALGO = 1_000_000
+
+pytestmark = pytest.mark.skipif(not GRIDWORKS.exists(), reason=f"no {GRIDWORKS}")
+
+
+@dataclass
+class SandboxProcess:
+    """One `gridworks sandbox start`, its output collected by reader threads."""
+
+    proc: subprocess.Popen[str]
+    stdout: list[str] = field(default_factory=list)
+    stderr: list[str] = field(default_factory=list)
+    lines: queue.Queue[str | None] = field(default_factory=queue.Queue)
+    readers: list[threading.Thread] = field(default_factory=list)
+    ready_line: str = ""
+
+    def __post_init__(self) -> None:
+        def pump(stream: object, sink: list[str], notify: bool) -> None:
+            assert stream is not None
+            for line in stream:  # type: ignore[attr-defined]
+                sink.append(line.rstrip("\n"))
+                if notify:
+                    self.lines.put(line.rstrip("\n"))
+            if notify:
+                self.lines.put(None)
+
+        for stream, sink, notify in (
+            (self.proc.stdout, self.stdout, True),
+            (self.proc.stderr, self.stderr, False),
+        ):
+            thread = threading.Thread(target=pump, args=(stream, sink, notify), daemon=True)
+            thread.start()
+            self.readers.append(thread)
+
+    def wait_ready(self, timeout: float = START_TIMEOUT) -> re.Match[str]:
+        deadline = time.monotonic() + timeout
+        while True:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                raise AssertionError(f"no ready line within {timeout}s; stderr: {self.stderr}")
+            try:
+                line = self.lines.get(timeout=remaining)
+            except queue.Empty:
+                continue
+            if line is None:
+                self.finish()
+                raise AssertionError(
+                    f"exited ({self.proc.returncode}) before ready; stdout {self.stdout}, "
+                    f"stderr {self.stderr}"
+                )
+            match = READY.match(line)
+            if match:
+                self.ready_line = line
+                return match
+
+    def finish(self, timeout: float = STOP_TIMEOUT) -> int:
+        code = self.proc.wait(timeout)
+        for reader in self.readers:
+            reader.join(timeout)
+        return code
+
+    def stop(self, sig: int = signal.SIGTERM) -> int:
+        self.proc.send_signal(sig)
+        return self.finish()
+
+    def kill(self) -> None:
+        if self.proc.poll() is None:
+            self.proc.kill()
+        try:
+            self.proc.wait(STOP_TIMEOUT)
+        finally:
+            for stream in (self.proc.stdout, self.proc.stderr):
+                if stream is not None:
+                    stream.close()
+
+
+Start = Callable[..., SandboxProcess]
+
+
+@pytest.fixture
+def start(tmp_path: Path) -> Iterator[Start]:
+    """Starts `gridworks sandbox start` on fresh ports (cwd in tmp_path); kills all at teardown."""
+    started: list[SandboxProcess] = []
+    workdir = tmp_path / "cwd"
+    workdir.mkdir()
+
+    def launch(
+        *args: str, algod_port: int | None = None, kmd_port: int | None = None
+    ) -> SandboxProcess:
+        command = [
+            str(GRIDWORKS),
+            "sandbox",
+            "start",
+            "--algod-port",
+            str(algod_port or free_port()),
+            "--kmd-port",
+            str(kmd_port or free_port()),
+            *args,
+        ]
+        env = {k: v for k, v in os.environ.items() if not k.startswith(("ALGOD_", "KMD_"))}
+        env.pop("PYTHONUNBUFFERED", None)  # the ready line must come through a pipe unaided
+        proc = subprocess.Popen(
+            command,
+            cwd=workdir,
+            env=env,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        handle = SandboxProcess(proc)
+        started.append(handle)
+        return handle
+
+    try:
+        yield launch
+    finally:
+        for handle in started:
+            handle.kill()
+
+
+def _clients(ready: re.Match[str]) -> tuple[AlgodClient, KMDClient]:
+    return AlgodClient(TOKEN, ready["algod"]), KMDClient(TOKEN, ready["kmd"])
+
+
+def _refuses_connections(url: str) -> bool:
+    try:
+        httpx.get(url + "/health", timeout=2)
+    except httpx.TransportError:
+        return True
+    return False
+
+
+def test_start_prints_one_ready_line_serves_both_apis_and_stops_on_sigterm(
+    start: Start, tmp_path: Path
+) -> None:
+    data_dir = tmp_path / "data"
+    box = start("--data-dir", str(data_dir))
+    ready = box.wait_ready()
+    assert ready["network"] == "sandnet-v1"
+    assert ready["round"] == "0"
+    assert str(data_dir) in ready["where"]
+
+    status = httpx.get(ready["algod"] + "/v2/status", headers={"X-Algo-API-Token": TOKEN})
+    assert status.status_code == 200
+    assert status.json()["last-round"] == 0
+    assert httpx.get(ready["algod"] + "/v2/status").status_code == 401
+
+    wallets = httpx.get(ready["kmd"] + "/v1/wallets", headers={"X-KMD-API-Token": TOKEN})
+    assert wallets.status_code == 200
+    names = [w["name"] for w in wallets.json()["wallets"]]
+    assert "unencrypted-default-wallet" in names
+
+    algod, _ = _clients(ready)
+    accounts = localnet.get_accounts(kmd_address=ready["kmd"], kmd_token=TOKEN)
+    assert len(accounts) >= 3
+    for dev in accounts:
+        assert algod.account_info(dev.address)["amount"] >= 1_000_000 * ALGO
+
+    assert box.stop(signal.SIGTERM) == 0
+    assert box.stdout[-1] == "sandbox stopped"
+    assert [line for line in box.stdout if "sandbox ready" in line] == [box.ready_line]
+    assert not any("Traceback" in line for line in box.stderr), box.stderr
+    assert _refuses_connections(ready["algod"]) and _refuses_connections(ready["kmd"])
+    assert (data_dir / "ledger.sqlite").exists()
+
+
+@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM], ids=["SIGINT", "SIGTERM"])
+def test_signals_stop_it_cleanly(start: Start, tmp_path: Path, sig: int) -> None:
+    box = start("--data-dir", str(tmp_path / "data"))
+    ready = box.wait_ready()
+    assert box.stop(sig) == 0
+    assert box.stdout == [box.ready_line, "sandbox stopped"]
+    assert not any("Traceback" in line for line in box.stderr), box.stderr
+    assert _refuses_connections(ready["algod"])
+
+
+def test_stopping_does_not_wait_for_a_pending_long_poll(start: Start) -> None:
+    """wait-for-block-after holds a request for up to a minute; a stop must not wait for it."""
+    box = start("--ephemeral")
+    ready = box.wait_ready()
+    outcome: dict[str, object] = {}
+
+    def long_poll() -> None:
+        url = ready["algod"] + f"/v2/status/wait-for-block-after/{ready['round']}"
+        try:
+            response = httpx.get(url, headers={"X-Algo-API-Token": TOKEN}, timeout=90)
+            outcome["status"] = response.status_code
+        except httpx.TransportError as exc:
+            outcome["error"] = exc
+
+    poller = threading.Thread(target=long_poll, daemon=True)
+    poller.start()
+    try:
+        time.sleep(0.5)
+        assert poller.is_alive(), outcome  # the request is waiting on the server
+        stopping = time.monotonic()
+        assert box.stop(signal.SIGTERM) == 0
+        assert time.monotonic() - stopping < 5
+    finally:
+        poller.join(10)
+    assert not poller.is_alive()
+    assert outcome == {"status": 200}
+    assert box.stdout[-1] == "sandbox stopped"
+
+
+def test_a_killed_sandbox_restarts_with_everything_it_had_confirmed(
+    start: Start, tmp_path: Path
+) -> None:
+    data_dir = tmp_path / "data"
+    first = start("--data-dir", str(data_dir))
+    ready = first.wait_ready()
+    algod, _ = _clients(ready)
+    dev = localnet.get_accounts(kmd_address=ready["kmd"], kmd_token=TOKEN)
+    newcomer = account.generate_account()[1]
+
+    params = algod.suggested_params()
+    signed = [
+        transaction.PaymentTxn(dev[0].address, params, newcomer, 5 * ALGO).sign(dev[0].private_key),
+        transaction.PaymentTxn(dev[0].address, params, dev[1].address, 7 * ALGO, note=b"x").sign(
+            dev[0].private_key
+        ),
+        transaction.PaymentTxn(dev[1].address, params, newcomer, 123_456).sign(dev[1].private_key),
+        transaction.AssetCreateTxn(
+            dev[1].address,
+            params,
+            total=1_000,
+            decimals=0,
+            default_frozen=False,
+            unit_name="KEEP",
+            asset_name="survives kill -9",
+        ).sign(dev[1].private_key),
+    ]
+    txids = []
+    for stxn in signed:
+        txids.append(algod.send_transaction(stxn))
+        transaction.wait_for_confirmation(algod, txids[-1], 4)
+    confirmed = {txid: algod.pending_transaction_info(txid) for txid in txids}
+    asset_id = confirmed[txids[-1]]["asset-index"]
+    watched = [a.address for a in dev] + [newcomer]
+    before = {
+        "versions": algod.versions(),
+        "round": algod.status()["last-round"],
+        "accounts": {addr: algod.account_info(addr) for addr in watched},
+        "asset": algod.asset_info(asset_id),
+        "keys": sorted((a.address, a.private_key) for a in dev),
+        "blocks": [algod.block_info(r) for r in range(algod.status()["last-round"] + 1)],
+    }
+    assert before["round"] == len(signed)
+
+    first.proc.send_signal(signal.SIGKILL)
+    assert first.finish() == -signal.SIGKILL
+    assert "sandbox stopped" not in first.stdout
+
+    second = start("--data-dir", str(data_dir))
+    again = second.wait_ready()
+    assert again["round"] == str(before["round"])
+    algod, _ = _clients(again)
+    assert algod.versions()["genesis_hash_b64"] == before["versions"]["genesis_hash_b64"]
+    assert algod.versions()["genesis_id"] == before["versions"]["genesis_id"]
+    assert algod.status()["last-round"] == before["round"]
+    for txid, info in confirmed.items():
+        assert algod.pending_transaction_info(txid) == info
+    for addr, info in before["accounts"].items():
+        assert algod.account_info(addr) == info
+    assert algod.account_info(newcomer)["amount"] == 5 * ALGO + 123_456
+    assert algod.asset_info(asset_id) == before["asset"]
+    assert [algod.block_info(r) for r in range(before["round"] + 1)] == before["blocks"]
+    restored = localnet.get_accounts(kmd_address=again["kmd"], kmd_token=TOKEN)
+    assert sorted((a.address, a.private_key) for a in restored) == before["keys"]
+
+    # and it carries on from there: the next block, and a fresh asset id
+    params = algod.suggested_params()
+    replay = signed[0]
+    with pytest.raises(AlgodHTTPError) as refused:
+        algod.send_transaction(replay)
+    assert refused.value.code == 400
+    assert "already in ledger" in str(refused.value)
+    create = transaction.AssetCreateTxn(
+        dev[1].address, params, total=5, decimals=0, default_frozen=False, unit_name="NEXT"
+    ).sign(dev[1].private_key)
+    txid = algod.send_transaction(create)
+    result = transaction.wait_for_confirmation(algod, txid, 4)
+    assert result["confirmed-round"] == before["round"] + 1
+    assert result["asset-index"] > asset_id
+    assert second.stop() == 0
+
+
+def test_ephemeral_writes_nothing(start: Start, tmp_path: Path) -> None:
+    data_dir = tmp_path / "ephemeral-data"
+    box = start("--ephemeral", "--data-dir", str(data_dir))
+    ready = box.wait_ready()
+    assert ready["where"] == "in memory"
+    algod, _ = _clients(ready)
+    dev = localnet.get_accounts(kmd_address=ready["kmd"], kmd_token=TOKEN)
+    params = algod.suggested_params()
+    pay = transaction.PaymentTxn(dev[0].address, params, dev[1].address, ALGO)
+    transaction.wait_for_confirmation(
+        algod, algod.send_transaction(pay.sign(dev[0].private_key)), 4
+    )
+    assert box.stop() == 0
+    assert not data_dir.exists() or not any(data_dir.iterdir())
+    assert list((tmp_path / "cwd").iterdir()) == []  # not the default data dir either
+
+
+@pytest.mark.parametrize("busy", ["algod", "kmd"])
+def test_a_port_in_use_is_one_clear_error(start: Start, tmp_path: Path, busy: str) -> None:
+    with socket.socket() as blocker:
+        blocker.bind(("127.0.0.1", 0))
+        blocker.listen()
+        port = blocker.getsockname()[1]
+        ports = {"algod_port": port} if busy == "algod" else {"kmd_port": port}
+        box = start("--data-dir", str(tmp_path / "data"), **ports)
+        code = box.finish()
+    assert code != 0
+    assert not any("sandbox ready" in line for line in box.stdout), box.stdout
+    errors = [line for line in box.stderr if line.strip()]
+    assert len(errors) == 1, box.stderr
+    assert str(port) in errors[0]
+    assert "in use" in errors[0]
