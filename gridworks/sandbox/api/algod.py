@@ -33,6 +33,7 @@ from .http import (
     json_response,
     msgpack_response,
     wants_msgpack,
+    with_cors,
 )
 
 MAX_BODY_BYTES = 10 * 1024 * 1024
@@ -261,12 +262,14 @@ def create_algod_app(
         Route("/v2/devmode/blocks/offset", get_offset),
     ]
     app = Starlette(routes=routes, exception_handlers=_EXCEPTION_HANDLERS)
-    return TokenGuard(
-        app,
-        header="X-Algo-API-Token",
-        token=token,
-        open_paths=OPEN_PATHS,
-        error_body={"message": "Invalid API Token"},
+    return with_cors(
+        TokenGuard(
+            app,
+            header="X-Algo-API-Token",
+            token=token,
+            open_paths=OPEN_PATHS,
+            error_body={"message": "Invalid API Token"},
+        )
     )
 
 

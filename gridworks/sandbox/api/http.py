@@ -10,6 +10,7 @@ from collections.abc import Iterable
 from typing import Any
 
 import msgpack
+from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.types import ASGIApp, Receive, Scope, Send
@@ -68,6 +69,14 @@ async def json_body(request: Request) -> dict[str, Any]:
     if not isinstance(body, dict):
         raise ApiError(400, "request body must be a JSON object")
     return body
+
+
+def with_cors(app: ASGIApp) -> ASGIApp:
+    """Any origin may call, as with algod and kmd, so browser-based tools reach the sandbox.
+
+    Preflight requests are answered before the token check (browsers send them without one).
+    """
+    return CORSMiddleware(app, allow_origins=["*"], allow_methods=["*"], allow_headers=["*"])
 
 
 class TokenGuard:

@@ -16,7 +16,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 from starlette.types import ASGIApp
 
-from gridworks.sandbox.api.http import ApiError, TokenGuard, json_body, json_response
+from gridworks.sandbox.api.http import ApiError, TokenGuard, json_body, json_response, with_cors
 from gridworks.sandbox.ed25519 import public_key_of
 from gridworks.sandbox.encoding import (
     EncodingError,
@@ -438,10 +438,12 @@ def create_kmd_app(store: WalletStore, token: str) -> ASGIApp:
             Exception: _internal_error,
         },
     )
-    return TokenGuard(
-        app,
-        header=KMD_TOKEN_HEADER,
-        token=token,
-        open_paths={"/health", "/versions", "/swagger.json"},
-        error_body={"error": True, "message": f"missing or invalid {KMD_TOKEN_HEADER}"},
+    return with_cors(
+        TokenGuard(
+            app,
+            header=KMD_TOKEN_HEADER,
+            token=token,
+            open_paths={"/health", "/versions", "/swagger.json"},
+            error_body={"error": True, "message": f"missing or invalid {KMD_TOKEN_HEADER}"},
+        )
     )

@@ -702,3 +702,21 @@ def test_truncated_and_padded_transactions_are_400(
     assert algod.status()["last-round"] == last
     # the intact transaction still goes through
     assert http.post("/v2/transactions", content=raw).status_code == 200
+
+
+def test_any_origin_may_call_and_preflight_needs_no_token(
+    anonymous: httpx.Client, http: httpx.Client
+) -> None:
+    preflight = anonymous.options(
+        "/v2/status",
+        headers={
+            "Origin": "http://localhost:5173",
+            "Access-Control-Request-Method": "GET",
+            "Access-Control-Request-Headers": "x-algo-api-token",
+        },
+    )
+    assert preflight.status_code == 200
+    assert preflight.headers["access-control-allow-origin"] in ("*", "http://localhost:5173")
+    response = http.get("/v2/status", headers={"Origin": "http://localhost:5173"})
+    assert response.status_code == 200
+    assert response.headers["access-control-allow-origin"] == "*"
