@@ -1,0 +1,302 @@
+"""The AVM's opcode table: the single source of truth for the assembler, disassembler and evaluator.
+
+Every opcode's facts (byte, name, immediates, stack arguments and results, cost, modes, the
+version that introduced it, and its field groups) come from the AVM language spec shipped with
+the package (`data/avm-langspec-v10.json`, as published with go-algorand). The few facts that
+differ between AVM versions, which that spec does not record, are the `VERSION_DELTAS` below:
+versions are data, looked up through `opcodes(version)`, never `if version >= N` in code.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field, replace
+from enum import Enum, IntFlag
+from functools import cache
+from importlib import resources
+from typing import Any
+
+MAX_VERSION = 10
+MIN_VERSION = 1
+
+
+class Mode(IntFlag):
+    """Where an opcode or field may run: signature (logic sig) mode, application mode, or both."""
+
+    SIG = 1
+    APP = 2
+    ANY = 3
+
+
+class Encoding(Enum):
+    """How an immediate argument sits in the bytecode after the opcode byte."""
+
+    UINT8 = "uint8"
+    INT8 = "int8"
+    INT16 = "int16 (big-endian)"
+    VARUINT = "varuint"
+    BYTES = "varuint length, bytes"
+    INT_BLOCK = "varuint count, [varuint ...]"
+    BYTES_BLOCK = "varuint count, [varuint length, bytes ...]"
+    LABELS = "varuint count, [int16 (big-endian) ...]"
+
+
+@dataclass(frozen=True, slots=True)
+class StackType:
+    """A named AVM stack type: its abstract AVM type and, for byte-slices, its length bound."""
+
+    name: str
+    avm_type: str  # "uint64", "[]byte", "any" or "none"
+    bound: tuple[int, int]
+
+
+@dataclass(frozen=True, slots=True)
+class FieldSpec:
+    """One named field of a field group (a `txn` field, a `global` field, a curve ...)."""
+
+    name: str
+    code: int
+    version: int
+    type: str | None
+    modes: Mode = Mode.ANY
+
+
+@dataclass(frozen=True)
+class FieldGroup:
+    """The fields an immediate may name, by name and by byte code."""
+
+    name: str
+    fields: tuple[FieldSpec, ...]
+    by_name: dict[str, FieldSpec] = field(init=False, repr=False, compare=False)
+    by_code: dict[int, FieldSpec] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "by_name", {f.name: f for f in self.fields})
+        object.__setattr__(self, "by_code", {f.code: f for f in self.fields})
+
+    def available(self, version: int, mode: Mode = Mode.ANY) -> dict[str, FieldSpec]:
+        return {f.name: f for f in self.fields if f.version <= version and f.modes & mode}
+
+
+@dataclass(frozen=True, slots=True)
+class Immediate:
+    name: str
+    encoding: Encoding
+    group: str | None = None  # the field group this immediate names, if any
+    comment: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Cost:
+    """What an opcode costs: a constant, plus `per_chunk` for every `chunk` bytes of the
+    stack argument `length_of` (counted from the top: 0 is A, the deepest argument) when
+    given, or a cost per named field of the immediate `by_field` names."""
+
+    constant: int = 1
+    per_chunk: int = 0
+    chunk: int = 0
+    length_of: int | None = None
+    by_field: tuple[tuple[str, int, int, int], ...] = ()  # (field, constant, per_chunk, chunk)
+
+
+@dataclass(frozen=True, slots=True)
+class OpSpec:
+    opcode: int
+    name: str
+    version: int
+    size: int  # bytes including immediates; 0 when the immediates have variable size
+    modes: Mode
+    args: tuple[str, ...]
+    returns: tuple[str, ...]
+    immediates: tuple[Immediate, ...]
+    cost: Cost
+    groups: tuple[str, ...] = ()
+    doc: str = ""
+
+    @property
+    def field_group(self) -> str | None:
+        for imm in self.immediates:
+            if imm.group:
+                return imm.group
+        return None
+
+
+@dataclass(frozen=True, slots=True)
+class VersionDelta:
+    """A fact about `name` that holds only in versions below `until` (exclusive)."""
+
+    name: str
+    until: int
+    cost: Cost | None = None
+    modes: Mode | None = None
+    args: tuple[str, ...] | None = None
+
+
+# What the language spec (which describes the newest version) does not say about older ones.
+VERSION_DELTAS: tuple[VersionDelta, ...] = (
+    # Hash costs were raised in version 2 to their measured cost.
+    VersionDelta("sha256", until=2, cost=Cost(7)),
+    VersionDelta("keccak256", until=2, cost=Cost(26)),
+    VersionDelta("sha512_256", until=2, cost=Cost(9)),
+    # ed25519verify ran only in logic signatures before version 5.
+    VersionDelta("ed25519verify", until=5, modes=Mode.SIG),
+    # Before version 4 these took accounts only as indexes into the Accounts array.
+    VersionDelta("balance", until=4, args=("uint64",)),
+    VersionDelta("min_balance", until=4, args=("uint64",)),
+    VersionDelta("app_opted_in", until=4, args=("uint64", "uint64")),
+    VersionDelta("app_local_get", until=4, args=("uint64", "stateKey")),
+    VersionDelta("app_local_get_ex", until=4, args=("uint64", "uint64", "stateKey")),
+    VersionDelta("app_local_put", until=4, args=("uint64", "stateKey", "any")),
+    VersionDelta("app_local_del", until=4, args=("uint64", "stateKey")),
+    VersionDelta("asset_holding_get", until=4, args=("uint64", "uint64")),
+)
+
+# Field groups named by the spec's `Reference` that have a shorter name in code.
+_TXN_GROUP = "txn Fields"
+_ARRAY_GROUP = "txna Fields"
+
+_COST_CONSTANT = re.compile(r"^(\d+)$")
+_COST_LINEAR = re.compile(r"^(\d+) \+ (\d+) per (\d+) bytes of ([A-Z])$")
+_COST_FIELD = re.compile(r"^(\w+)=(\d+)(?: \+ (\d+) per (\d+) bytes of ([A-Z]))?$")
+
+
+def _parse_cost(text: str, args: tuple[str, ...]) -> Cost:
+    text = text.strip()
+    if m := _COST_CONSTANT.match(text):
+        return Cost(int(m[1]))
+    if m := _COST_LINEAR.match(text):
+        return Cost(int(m[1]), int(m[2]), int(m[3]), ord(m[4]) - ord("A"))
+    parts = [p.strip() for p in text.split(";")]
+    by_field = []
+    length_of = None
+    for part in parts:
+        m = _COST_FIELD.match(part)
+        if m is None:
+            raise ValueError(f"unparsed opcode cost {text!r}")
+        if m[5]:
+            length_of = ord(m[5]) - ord("A")
+        by_field.append((m[1], int(m[2]), int(m[3] or 0), int(m[4] or 0)))
+    return Cost(constant=0, length_of=length_of, by_field=tuple(by_field))
+
+
+@cache
+def _langspec() -> dict[str, Any]:
+    text = resources.files(__package__).joinpath("data/avm-langspec-v10.json").read_text()
+    return json.loads(text)  # type: ignore[no-any-return]
+
+
+@cache
+def stack_types() -> dict[str, StackType]:
+    return {
+        t["Name"]: StackType(t["Name"], t["AVMType"], (t["Bound"][0], t["Bound"][1]))
+        for t in _langspec()["NamedTypes"]
+    }
+
+
+@cache
+def field_groups() -> dict[str, FieldGroup]:
+    """Every field group, keyed by the spec's reference name (e.g. "txn Fields")."""
+    collected: dict[str, dict[str, FieldSpec]] = {}
+    for op in _langspec()["Ops"]:
+        refs = [n["Reference"] for n in op.get("ImmediateNote", []) if n.get("Reference")]
+        if not refs or "ArgDetails" not in op:
+            continue
+        group = collected.setdefault(refs[0], {})
+        for detail in op["ArgDetails"]:
+            group.setdefault(
+                detail["Name"],
+                FieldSpec(
+                    name=detail["Name"],
+                    code=detail["ByteEncoding"],
+                    version=detail.get("Version", op["IntroducedVersion"]),
+                    type=detail.get("Type"),
+                    modes=Mode(detail.get("Modes", 3)),
+                ),
+            )
+    groups = {
+        name: FieldGroup(name, tuple(sorted(fields.values(), key=lambda f: f.code)))
+        for name, fields in collected.items()
+    }
+    # All transaction fields, scalar and array, share one numbering: `txn` may name either.
+    every_txn_field = {**groups[_TXN_GROUP].by_name, **groups[_ARRAY_GROUP].by_name}
+    groups["all txn Fields"] = FieldGroup(
+        "all txn Fields", tuple(sorted(every_txn_field.values(), key=lambda f: f.code))
+    )
+    return groups
+
+
+@cache
+def _base_specs() -> tuple[OpSpec, ...]:
+    specs = []
+    for op in _langspec()["Ops"]:
+        args = tuple(op.get("Args", ()))
+        immediates = tuple(
+            Immediate(
+                name=n["Name"],
+                encoding=Encoding(n["Encoding"]),
+                group=n.get("Reference"),
+                comment=n.get("Comment", ""),
+            )
+            for n in op.get("ImmediateNote", ())
+        )
+        specs.append(
+            OpSpec(
+                opcode=op["Opcode"],
+                name=op["Name"],
+                version=op["IntroducedVersion"],
+                size=op["Size"],
+                modes=Mode(op["Modes"]),
+                args=args,
+                returns=tuple(op.get("Returns", ())),
+                immediates=immediates,
+                cost=_parse_cost(op.get("DocCost", "1"), args),
+                groups=tuple(op.get("Groups", ())),
+                doc=op.get("Doc", ""),
+            )
+        )
+    return tuple(specs)
+
+
+def _in_version(spec: OpSpec, version: int) -> OpSpec:
+    for delta in VERSION_DELTAS:
+        if delta.name == spec.name and version < delta.until:
+            spec = replace(
+                spec,
+                cost=delta.cost or spec.cost,
+                modes=delta.modes if delta.modes is not None else spec.modes,
+                args=delta.args if delta.args is not None else spec.args,
+            )
+    return spec
+
+
+@dataclass(frozen=True)
+class OpTable:
+    """The opcodes of one AVM version, by byte and by name."""
+
+    version: int
+    by_opcode: dict[int, OpSpec]
+    by_name: dict[str, OpSpec]
+
+
+@cache
+def opcodes(version: int) -> OpTable:
+    """The opcode table of AVM `version` (1 to `MAX_VERSION`)."""
+    if not MIN_VERSION <= version <= MAX_VERSION:
+        raise ValueError(f"AVM version {version} is not between {MIN_VERSION} and {MAX_VERSION}")
+    specs = [_in_version(s, version) for s in _base_specs() if s.version <= version]
+    return OpTable(
+        version,
+        by_opcode={s.opcode: s for s in specs},
+        by_name={s.name: s for s in specs},
+    )
+
+
+def field_group_of(spec: OpSpec) -> FieldGroup | None:
+    """The field group an opcode's immediate names (txn and gtxn name array fields too)."""
+    name = spec.field_group
+    if name is None:
+        return None
+    if name == _TXN_GROUP:
+        return field_groups()["all txn Fields"]
+    return field_groups()[name]  # "txn" (itxn_field): the fields an inner txn may set
