@@ -165,7 +165,7 @@ def _apply(ov: Overlay, stxn: SignedTransaction, ctx: BlockContext) -> ApplyData
     elif kind == "afrz":
         apply_asset_freeze(ov, txn, ad)
     elif kind == "keyreg":
-        apply_keyreg(ov, txn, ad)
+        apply_keyreg(ov, txn, ad, ctx.round)
     else:  # parse_transaction admits no other type
         raise LedgerError(f"transaction {txn.txid}: unknown type {kind!r}")
     _check_min_balances(ov, ctx)

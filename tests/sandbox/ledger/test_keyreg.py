@@ -135,3 +135,25 @@ def test_a_keyreg_whose_first_voting_round_is_after_its_last_is_refused(
         message = rejected(algod, sign(txn, who))
     assert "first voting round" in message
     assert algod.account_info(who.address)["status"] == "Offline"
+
+
+def test_going_online_with_keys_that_already_expired_is_refused(
+    algod: AlgodClient, account_factory: Factory, unchanged: Callable
+) -> None:
+    who = account_factory()
+    last_round = algod.status()["last-round"]
+    txn, _ = online_txn(algod, who, vote_first=0, vote_last=last_round + 1)
+    with unchanged(who.address):
+        message = rejected(algod, sign(txn, who))
+    assert "last voting round in the past" in message
+
+
+def test_going_online_with_a_first_voting_round_beyond_the_next_round_is_refused(
+    algod: AlgodClient, account_factory: Factory, unchanged: Callable
+) -> None:
+    who = account_factory()
+    next_round = algod.status()["last-round"] + 1
+    txn, _ = online_txn(algod, who, vote_first=next_round + 2, vote_last=next_round + 100)
+    with unchanged(who.address):
+        message = rejected(algod, sign(txn, who))
+    assert "first voting round beyond the next voting round" in message

@@ -10,7 +10,7 @@ from ..transaction import Transaction
 from .common import ApplyData
 
 
-def apply_keyreg(ov: Overlay, txn: Transaction, ad: ApplyData) -> None:
+def apply_keyreg(ov: Overlay, txn: Transaction, ad: ApplyData, round_: int) -> None:
     acct = ov.account_for_update(txn.sender)
     if acct.status == NOT_PARTICIPATING:  # final: it can never come online (or offline) again
         raise TransactionRejected(
@@ -18,6 +18,16 @@ def apply_keyreg(ov: Overlay, txn: Transaction, ad: ApplyData) -> None:
             f"{encode_address(txn.sender)}"
         )
     going_online = txn.vote_pk != ZERO_ADDRESS
+    if going_online and not txn.nonparticipation:
+        if txn.vote_last <= round_:
+            raise TransactionRejected(
+                "transaction tries to mark an account as online with last voting round in the past"
+            )
+        if txn.vote_first > round_ + 1:
+            raise TransactionRejected(
+                "transaction tries to mark an account as online with first voting round beyond "
+                "the next voting round"
+            )
     acct.status = NOT_PARTICIPATING if txn.nonparticipation else ONLINE if going_online else OFFLINE
     acct.vote_pk = txn.vote_pk
     acct.selection_pk = txn.selection_pk
