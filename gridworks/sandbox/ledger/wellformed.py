@@ -42,6 +42,13 @@ def check_well_formed(txn: Transaction, params: ConsensusParams) -> None:
         and txn.asset_sender != ZERO_ADDRESS
     ):
         raise fail("cannot close asset by clawback")
+    if txn.type == "axfer" and txn.xfer_asset == 0 and txn.asset_amount != 0:
+        raise fail("asset ID cannot be zero")
+    if txn.type == "afrz":
+        if txn.freeze_asset == 0:
+            raise fail("asset ID cannot be zero")
+        if txn.freeze_account == ZERO_ADDRESS:
+            raise fail("freeze account cannot be empty")
 
 
 def _check_keyreg(txn: Transaction, fail) -> None:  # type: ignore[no-untyped-def]

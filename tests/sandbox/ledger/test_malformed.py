@@ -426,3 +426,31 @@ def test_fuzzed_transactions_never_fail_the_server(
     assert status in (200, 400), (status, message)
     if status == 400:
         assert snapshot(sandbox) == before, message
+
+
+@pytest.mark.parametrize(
+    ("fields", "reason"),
+    [
+        ({"type": "axfer", "aamt": 5, "arcv": "self"}, "asset ID cannot be zero"),
+        ({"type": "afrz", "fadd": "self", "afrz": True}, "asset ID cannot be zero"),
+        ({"type": "afrz", "faid": 1001}, "freeze account cannot be empty"),
+    ],
+)
+def test_asset_transactions_without_their_asset_or_account_are_refused(
+    algod: AlgodClient,
+    account_factory: Factory,
+    unchanged: Callable,
+    fields: dict[str, Any],
+    reason: str,
+) -> None:
+    who = account_factory()
+    txn = payment(algod, who.address, who.address, 0)
+    del txn["rcv"]
+    me = encoding.decode_address(who.address)
+    txn.update({k: (me if v == "self" else v) for k, v in fields.items()})
+    with unchanged(who.address):
+        status, message = post(
+            algod, signed_bytes(dict(sorted(txn.items())), seed_of(who.private_key))
+        )
+    assert status == 400
+    assert reason in message
