@@ -15,6 +15,9 @@ from starlette.routing import Route
 from starlette.types import ASGIApp
 
 from ... import __version__
+from ..avm.assembler import AssemblyError, assemble, logic_sig_address
+from ..avm.assembler.go_text import parse_bool
+from ..avm.disassembler import DisassemblyError, disassemble
 from ..encoding import EncodingError, b64, decode_address, decode_txid, encode_address
 from ..ledger.errors import DecodeError, LedgerError, NotFound, TransactionRejected
 from ..ledger.ledger import Ledger
@@ -37,6 +40,7 @@ from .http import (
 )
 
 MAX_BODY_BYTES = 10 * 1024 * 1024
+MAX_TEAL_BYTES = 200_000  # algod's MaxTealSourceBytes, for /v2/teal/compile and disassemble
 WAIT_FOR_BLOCK_TIMEOUT = 60.0
 STOPPING_POLL_SECONDS = 0.2  # how soon a pending wait notices the server stopping
 OPEN_PATHS = {"/health", "/ready", "/versions", "/genesis", "/swagger.json"}
@@ -90,6 +94,14 @@ def _address(text: str) -> bytes:
     if encode_address(key) != text:  # base32 padding bits set: algod refuses these too
         raise ApiError(400, f"failed to parse the address: address {text} is non-canonical")
     return key
+
+
+async def _teal_body(request: Request) -> bytes:
+    """The raw body of a /v2/teal request, limited in size as algod limits it."""
+    body = await request.body()
+    if len(body) > MAX_TEAL_BYTES:
+        raise ApiError(400, "http: request body too large")
+    return body
 
 
 def create_algod_app(
@@ -242,6 +254,32 @@ def create_algod_app(
     async def get_offset(request: Request) -> Response:
         return json_response({"offset": ledger.timestamp_offset})
 
+    async def teal_compile(request: Request) -> Response:
+        flag = request.query_params.get("sourcemap", "false")
+        try:
+            with_map = parse_bool(flag)
+        except ValueError as exc:
+            raise ApiError(400, f"Invalid format for parameter sourcemap: {exc}") from None
+        source = await _teal_body(request)
+        try:
+            assembled = assemble(source)
+        except AssemblyError as exc:
+            raise ApiError(400, exc.report) from None
+        body: dict[str, Any] = {
+            "hash": logic_sig_address(assembled.bytecode),
+            "result": b64(assembled.bytecode),
+        }
+        if with_map:
+            body["sourcemap"] = assembled.sourcemap
+        return json_response(body)
+
+    async def teal_disassemble(request: Request) -> Response:
+        try:
+            text = disassemble(await _teal_body(request))
+        except DisassemblyError as exc:
+            raise ApiError(400, str(exc)) from None
+        return json_response({"result": text})
+
     routes = [
         Route("/health", health),
         Route("/ready", health),
@@ -260,6 +298,8 @@ def create_algod_app(
         Route("/v2/ledger/supply", supply),
         Route("/v2/devmode/blocks/offset/{offset}", set_offset, methods=["POST"]),
         Route("/v2/devmode/blocks/offset", get_offset),
+        Route("/v2/teal/compile", teal_compile, methods=["POST"]),
+        Route("/v2/teal/disassemble", teal_disassemble, methods=["POST"]),
     ]
     app = Starlette(routes=routes, exception_handlers=_EXCEPTION_HANDLERS)
     return with_cors(

@@ -300,3 +300,50 @@ def field_group_of(spec: OpSpec) -> FieldGroup | None:
     if name == _TXN_GROUP:
         return field_groups()["all txn Fields"]
     return field_groups()[name]  # "txn" (itxn_field): the fields an inner txn may set
+
+
+# Named integers TEAL accepts wherever `int` takes a number. The language spec does not list
+# them: they are the transaction type enum (`txn TypeEnum`), by wire name and by long name, and
+# the OnCompletion actions (`txn OnCompletion`). A name's position is its value.
+TXN_TYPE_NAMES: tuple[str, ...] = (
+    "unknown",
+    "pay",
+    "keyreg",
+    "acfg",
+    "axfer",
+    "afrz",
+    "appl",
+    "stpf",
+    "hb",
+)
+TXN_TYPE_LONG_NAMES: dict[str, str] = {
+    "pay": "Payment",
+    "keyreg": "KeyRegistration",
+    "acfg": "AssetConfig",
+    "axfer": "AssetTransfer",
+    "afrz": "AssetFreeze",
+    "appl": "ApplicationCall",
+    "stpf": "State Proof",
+    "hb": "Consensus heartbeat",
+}
+ON_COMPLETION_NAMES: tuple[str, ...] = (
+    "NoOp",
+    "OptIn",
+    "CloseOut",
+    "ClearState",
+    "UpdateApplication",
+    "DeleteApplication",
+)
+
+# Opcodes after which control never falls through to the next instruction (`callsub` comes
+# back, but only through `retsub`, so the code after it is entered like a label).
+NO_FALL_THROUGH: frozenset[str] = frozenset({"b", "callsub", "retsub", "err", "return"})
+
+
+@cache
+def named_int_constants() -> dict[str, int]:
+    """Every name `int` accepts, with its value: transaction types, then OnCompletion actions."""
+    names = {name: value for value, name in enumerate(TXN_TYPE_NAMES)}
+    names.update({long: names[short] for short, long in TXN_TYPE_LONG_NAMES.items()})
+    names.update({name: value for value, name in enumerate(ON_COMPLETION_NAMES)})
+    return names

@@ -13,6 +13,7 @@ from .apply.common import ApplyData, move_algos
 from .apply.keyreg import apply_keyreg
 from .apply.payment import apply_payment
 from .errors import LedgerError, MalformedTransaction, SignatureError, TransactionRejected
+from .logicsig import run_logic_sigs
 from .params import ConsensusParams
 from .signatures import check_signature
 from .state import Delta, Overlay, StateReader
@@ -31,6 +32,7 @@ class BlockContext:
     params: ConsensusParams
     is_known_txid: Callable[[bytes], bool]
     lease_in_use: Callable[[bytes, bytes], bool]
+    block_timestamp: Callable[[int], int | None] | None = None
 
 
 @dataclass(slots=True)
@@ -58,6 +60,7 @@ def evaluate_group(
     for stxn in group:
         check_well_formed(stxn.txn, params)
         check_signature(stxn, params)
+    run_logic_sigs(group, ctx)
     _check_group_id(txns)
     _check_fees(txns, params)
     _check_context(txns, ctx)

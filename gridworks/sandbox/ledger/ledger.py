@@ -118,6 +118,7 @@ class Ledger:
                 params=self.params,
                 is_known_txid=self._is_known_txid,
                 lease_in_use=lambda sender, lease: self._lease_in_use(sender, lease, next_round),
+                block_timestamp=self._block_timestamp,
             )
             result = evaluate_group(self.state, group, ctx)
             header = self._next_header(next_round, group, result.delta.txn_counter or 0)
@@ -153,6 +154,10 @@ class Ledger:
         for listener in listeners:
             listener(next_round)
         return [stxn.txn.txid for stxn in group]
+
+    def _block_timestamp(self, round_: int) -> int | None:
+        block = self.store.block(round_)
+        return None if block is None else int(block["ts"])
 
     def _is_known_txid(self, txid: bytes) -> bool:
         return txid in self._recent or self.store.txid_location(txid) is not None

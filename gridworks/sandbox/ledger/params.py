@@ -20,6 +20,10 @@ class ConsensusParams:
     max_asset_url_bytes: int = 96
     asset_metadata_hash_bytes: int = 32
     max_multisig_subsigs: int = 255
+    logic_sig_version: int = 10
+    max_logic_sig_size: int = 1_000  # program and arguments together
+    max_logic_sig_args: int = 255
+    logic_sig_max_cost: int = 20_000  # per transaction of the group, pooled
     first_created_index: int = 1_000  # the first asset or app id is this + 1
 
     def minimum_balance(self, total_assets: int) -> int:

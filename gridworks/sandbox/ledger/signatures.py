@@ -6,11 +6,15 @@ account is the one allowed to sign for the sender (its auth-addr) is checked dur
 
 from __future__ import annotations
 
+from ..avm.wire import decode_varuint
 from ..ed25519 import verify
 from ..encoding import encode_address, sha512_256
 from .errors import SignatureError
 from .params import ConsensusParams
-from .transaction import Multisig, SignedTransaction
+from .transaction import LogicSig, Multisig, SignedTransaction
+
+PROGRAM_PREFIX = b"Program"
+MSIG_PROGRAM_PREFIX = b"MsigProgram"
 
 
 def multisig_address(version: int, threshold: int, public_keys: list[bytes]) -> bytes:
@@ -36,9 +40,8 @@ def check_signature(stxn: SignedTransaction, params: ConsensusParams) -> None:
             f"transaction {txid}: signedtxn should only have one of sig or msig or lsig"
         )
     if stxn.lsig is not None:
-        raise SignatureError(
-            f"transaction {txid}: logic signatures are not supported by the embedded sandbox yet"
-        )
+        _check_logic_sig(stxn.lsig, stxn.authorizer, txid, params)
+        return
     message = stxn.txn.message
     if has_sig:
         if not verify(stxn.authorizer, message, stxn.sig):
@@ -48,6 +51,53 @@ def check_signature(stxn: SignedTransaction, params: ConsensusParams) -> None:
         return
     assert stxn.msig is not None
     _check_multisig(stxn.msig, stxn.authorizer, message, txid, params)
+
+
+def _check_logic_sig(lsig: LogicSig, authorizer: bytes, txid: str, params: ConsensusParams) -> None:
+    """The logic sig is well formed and its delegation (if any) valid; running it comes later.
+
+    No signature: a contract account, whose address must be the program's hash. A signature or
+    multisig over `b"Program" + program`: an account that delegated its authority to it.
+    """
+    prefix = f"transaction {txid}"
+    if not lsig.program:
+        raise SignatureError(f"{prefix}: LogicSig.Logic empty")
+    if lsig.size > params.max_logic_sig_size:
+        raise SignatureError(
+            f"{prefix}: LogicSig.Logic too long: {lsig.size} > {params.max_logic_sig_size} "
+            "bytes (program and arguments)"
+        )
+    if len(lsig.args) > params.max_logic_sig_args:
+        raise SignatureError(f"{prefix}: LogicSig has too many arguments")
+    try:
+        version, _ = decode_varuint(lsig.program, 0)
+    except ValueError:
+        raise SignatureError(f"{prefix}: LogicSig.Logic bad version") from None
+    if version > params.logic_sig_version:
+        raise SignatureError(f"{prefix}: LogicSig.Logic version too new")
+    has_sig = _present(lsig.sig)
+    if has_sig + (lsig.msig is not None) + (lsig.lmsig is not None) > 1:
+        raise SignatureError(
+            f"{prefix}: LogicSig should have only one type of delegation signature"
+        )
+    message = PROGRAM_PREFIX + lsig.program
+    if has_sig:
+        if not verify(authorizer, message, lsig.sig):
+            raise SignatureError(f"{prefix}: At least one signature didn't pass verification")
+    elif lsig.msig is not None:
+        _check_multisig(lsig.msig, authorizer, message, txid, params)
+    elif lsig.lmsig is not None:
+        # Binding the multisig's address into what is signed keeps one member's signature
+        # from being replayed for another multisig that shares that member.
+        bound = MSIG_PROGRAM_PREFIX + authorizer + lsig.program
+        _check_multisig(lsig.lmsig, authorizer, bound, txid, params)
+    elif program_address(lsig.program) != authorizer:
+        raise SignatureError(f"{prefix}: LogicNot signed and not a Logic-only account")
+
+
+def program_address(program: bytes) -> bytes:
+    """The account a program controls (a contract account): the hash of `b"Program" + program`."""
+    return sha512_256(PROGRAM_PREFIX + program)
 
 
 def _check_multisig(

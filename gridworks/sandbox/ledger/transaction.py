@@ -194,12 +194,29 @@ class Multisig:
 
 
 @dataclass(slots=True)
+class LogicSig:
+    """A logic signature: the program, its arguments, and for a delegated one the signature
+    (or multisig) of the delegating account over `b"Program" + program`."""
+
+    program: bytes
+    args: tuple[bytes, ...] = ()
+    sig: bytes = b""
+    msig: Multisig | None = None
+    lmsig: Multisig | None = None  # a multisig over b"MsigProgram" + its address + program
+
+    @property
+    def size(self) -> int:
+        """What counts against the logic-sig size limit: the program and every argument."""
+        return len(self.program) + sum(len(arg) for arg in self.args)
+
+
+@dataclass(slots=True)
 class SignedTransaction:
     txn: Transaction
     raw: dict[str, Any]
     sig: bytes = b""
     msig: Multisig | None = None
-    lsig: dict[str, Any] | None = None
+    lsig: LogicSig | None = None
     auth_addr: bytes = ZERO_ADDRESS
 
     @property
@@ -266,6 +283,26 @@ def _parse_msig(obj: Any, where: str) -> Multisig:
     )
 
 
+def _parse_lsig(obj: Any) -> LogicSig:
+    if not isinstance(obj, dict):
+        raise DecodeError("msgpack decode error: lsig: expected a map")
+    unknown = set(obj) - {"l", "arg", "sig", "msig", "lmsig"}
+    if unknown:
+        raise DecodeError(
+            f"msgpack decode error: lsig: unknown field {sorted(map(str, unknown))[0]!r}"
+        )
+    args = obj.get("arg", [])
+    if not isinstance(args, list):
+        raise DecodeError("msgpack decode error: lsig.arg: expected an array")
+    return LogicSig(
+        program=_bytes("lsig.l", obj.get("l", b"")),
+        args=tuple(_bytes(f"lsig.arg[{i}]", arg) for i, arg in enumerate(args)),
+        sig=_b64("lsig.sig", obj["sig"]) if "sig" in obj else b"",
+        msig=_parse_msig(obj["msig"], "lsig.msig") if "msig" in obj else None,
+        lmsig=_parse_msig(obj["lmsig"], "lsig.lmsig") if "lmsig" in obj else None,
+    )
+
+
 def parse_signed_transaction(obj: Any) -> SignedTransaction:
     if not isinstance(obj, dict):
         raise DecodeError("msgpack decode error: expected a signed transaction map")
@@ -275,9 +312,7 @@ def parse_signed_transaction(obj: Any) -> SignedTransaction:
     if "txn" not in obj:
         raise DecodeError("msgpack decode error: signed transaction has no txn field")
     txn = parse_transaction(obj["txn"])
-    lsig = obj.get("lsig")
-    if lsig is not None and not isinstance(lsig, dict):
-        raise DecodeError("msgpack decode error: lsig: expected a map")
+    lsig = _parse_lsig(obj["lsig"]) if "lsig" in obj else None
     raw = canonicalize({key: value for key, value in obj.items() if key != "txn"})
     raw["txn"] = txn.raw
     stxn = SignedTransaction(

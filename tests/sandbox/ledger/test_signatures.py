@@ -16,7 +16,7 @@ from algosdk.atomic_transaction_composer import (
 from algosdk.v2client.algod import AlgodClient
 from conftest import rejected, send
 
-from gridworks.sandbox import DevAccount, EmbeddedSandbox
+from gridworks.sandbox import DevAccount
 
 FEE = 1_000
 FUNDS = 10_000_000
@@ -319,24 +319,6 @@ def test_a_rekeyed_account_signed_by_its_multisig_auth_addr(
             algod, msig_sign(pay(algod, alice.address, bob.address, 1), msig, [sks[0]])
         )
     assert "multisig validation failed" in message
-
-
-# logic signatures ---------------------------------------------------------------------------
-
-
-def test_logic_signatures_are_refused_as_not_supported(
-    algod: AlgodClient, sandbox: EmbeddedSandbox, account_factory: Factory, unchanged: Callable
-) -> None:
-    """The embedded sandbox has no AVM yet: a real algod would run the program (and accept)."""
-    program = b"\x01\x20\x01\x01\x22"  # TEAL v1: int 1
-    lsig = transaction.LogicSigAccount(program)
-    bob = account_factory()
-    fund(algod, bob, lsig.address(), 500_000)
-    signed = transaction.LogicSigTransaction(pay(algod, lsig.address(), bob.address, 1_000), lsig)
-    with unchanged(lsig.address(), bob.address):
-        message = rejected(algod, signed)
-    assert "not supported" in message
-    assert balance(algod, lsig.address()) == 500_000
 
 
 @pytest.mark.parametrize("threshold", [1, 3])

@@ -1,0 +1,114 @@
+"""The state of one program's evaluation: stack, scratch, constants, frames, budget and views.
+
+Stack values are plain Python: a uint64 is an `int` (never a `bool`), a byte-array is `bytes`.
+Op implementations mutate `stack` in place (the run loop holds a reference to the same list).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from .spec import Mode
+from .views import GlobalView, GroupView
+
+StackValue = int | bytes
+
+UINT64_MAX = 2**64 - 1
+MAX_STACK_DEPTH = 1_000
+MAX_VALUE_SIZE = 4_096  # the longest byte-array the AVM holds (go: MaxAVMBytesSize)
+MAX_BYTE_MATH_SIZE = 64  # the longest input of b+, b-, b<, ... (go: maxByteMathSize)
+SCRATCH_SIZE = 256
+MAX_LOGIC_SIG_ARGS = 255
+
+# Consensus budgets (go: LogicSigMaxCost, MaxAppProgramCost); a group pools them.
+LOGIC_SIG_MAX_COST = 20_000
+MAX_APP_PROGRAM_COST = 700
+
+
+class Budget:
+    """Opcode budget left, shared by every program of a group that pools it (as go does)."""
+
+    __slots__ = ("remaining",)
+
+    def __init__(self, remaining: int) -> None:
+        self.remaining = remaining
+
+    @classmethod
+    def for_logic_sigs(cls, group_size: int, per_txn: int = LOGIC_SIG_MAX_COST) -> Budget:
+        """The pool of a group's logic sigs: `per_txn` for every transaction of the group."""
+        return cls(group_size * per_txn)
+
+    @classmethod
+    def for_apps(cls, app_calls: int, per_call: int = MAX_APP_PROGRAM_COST) -> Budget:
+        """The pool of a group's app calls: `per_call` for every app call of the group."""
+        return cls(app_calls * per_call)
+
+    def __repr__(self) -> str:
+        return f"Budget(remaining={self.remaining})"
+
+
+@dataclass(slots=True)
+class Frame:
+    """One `callsub`: where retsub returns to, the stack height then, what `proto` declared."""
+
+    return_pc: int
+    height: int
+    clear: bool = False  # a `proto` ran: retsub drops the frame's args and locals
+    args: int = 0
+    returns: int = 0
+
+
+class EvalContext:
+    """Everything one program run reads and writes, apart from the program itself."""
+
+    __slots__ = (
+        "mode",
+        "version",
+        "stack",
+        "scratch",
+        "intc",
+        "bytec",
+        "callstack",
+        "from_callsub",
+        "pc",
+        "cost",
+        "budget",
+        "args",
+        "group",
+        "group_index",
+        "globals",
+        "app_id",
+    )
+
+    def __init__(
+        self,
+        mode: Mode = Mode.SIG,
+        *,
+        budget: Budget | None = None,
+        group: GroupView | None = None,
+        group_index: int = 0,
+        args: Sequence[bytes] = (),
+        globals: GlobalView | None = None,
+        app_id: int = 0,
+    ) -> None:
+        if mode not in (Mode.SIG, Mode.APP):
+            raise ValueError("a program runs either as a logic sig (Mode.SIG) or an app (Mode.APP)")
+        self.mode = mode
+        self.version = 0  # set from the program when it runs
+        self.stack: list[StackValue] = []
+        self.scratch: list[StackValue] = [0] * SCRATCH_SIZE
+        self.intc: tuple[int, ...] = ()
+        self.bytec: tuple[bytes, ...] = ()
+        self.callstack: list[Frame] = []
+        self.from_callsub = False  # set by a callsub that lands on `proto`, cleared by proto
+        self.pc = 0
+        self.cost = 0  # what this program has spent (the budget may be shared)
+        if budget is None:
+            budget = Budget(LOGIC_SIG_MAX_COST if mode == Mode.SIG else MAX_APP_PROGRAM_COST)
+        self.budget = budget
+        self.args: tuple[bytes, ...] = tuple(args)
+        self.group = group if group is not None else GroupView(())
+        self.group_index = group_index
+        self.globals = globals if globals is not None else GlobalView()
+        self.app_id = app_id

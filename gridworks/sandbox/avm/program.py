@@ -1,0 +1,319 @@
+"""Decoding and checking a program once, before it runs (go: `check`).
+
+`check_program` walks the bytecode instruction by instruction, as go's checker does: each opcode
+must exist in the program's version and mode, its immediates must be whole, and every branch
+must land on an instruction start inside the program. It yields a `Program` whose `steps` hold,
+per pc, everything the run loop needs (implementation, decoded immediates, next pc, cost), so
+evaluation never parses bytes. Malformed bytecode raises `LogicError` with go's reason and the pc.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+from .errors import LogicError
+from .ops.registry import implementation, unsupported, with_type_checks
+from .spec import MAX_VERSION, MIN_VERSION, Encoding, FieldGroup, Mode, OpSpec, field_groups
+from .spec import opcodes as opcode_table
+from .wire import decode_int16, decode_varuint
+
+# The first version whose branches may go backwards (go: backBranchEnabledVersion); before
+# it, a program's cost is bounded by its length and checked before it runs.
+BACK_BRANCH_VERSION = 4
+# Before version 2 a branch could not target the end of the program.
+BRANCH_TO_END_VERSION = 2
+
+# What the run loop unpacks per instruction: (implementation, prepared immediates, next pc,
+# constant cost, stack arguments, per-length cost (per_chunk, chunk, depth from top) or None).
+Step = tuple[Callable[..., Any], Any, int, int, int, "tuple[int, int, int] | None"]
+
+
+@dataclass(frozen=True, slots=True)
+class Instruction:
+    """One decoded instruction: the facts of the bytecode, before any implementation is bound.
+
+    `immediates` holds one decoded value per immediate of the spec: an int for uint8, int8 and
+    varuint; bytes; a tuple for int and byte blocks; an absolute target pc for an int16 label;
+    a tuple of absolute target pcs for a label list.
+    """
+
+    pc: int
+    spec: OpSpec
+    immediates: tuple[Any, ...]
+    next_pc: int
+    cost: int  # the constant part: all of it unless `per_length` is set
+    per_length: tuple[int, int, int] | None
+
+
+@dataclass(frozen=True, slots=True)
+class ProgramInfo:
+    """What an op's `prepare` may need to know about the program around an instruction."""
+
+    bytecode: bytes
+    version: int
+    mode: Mode
+
+
+@dataclass(frozen=True)
+class Program:
+    """A checked program: its instructions, and the run loop's steps bound to implementations."""
+
+    bytecode: bytes
+    version: int
+    mode: Mode
+    start: int  # the pc of the first instruction, after the version prefix
+    instructions: tuple[Instruction, ...]
+    steps: tuple[Step | None, ...]  # by pc; None inside an instruction
+
+    def at(self, pc: int) -> Instruction:
+        for ins in self.instructions:
+            if ins.pc == pc:
+                return ins
+        raise KeyError(pc)
+
+    @property
+    def static_cost(self) -> int:
+        """The sum of every instruction's cost, as pre-v4 programs are bounded by."""
+        return sum(ins.cost for ins in self.instructions)
+
+    def static_cost_overrun(self, budget: int) -> int | None:
+        """The pc where the running sum of costs first exceeds `budget`, or None."""
+        total = 0
+        for ins in self.instructions:
+            total += ins.cost
+            if total > budget:
+                return ins.pc
+        return None
+
+
+def check_program(bytecode: bytes, mode: Mode) -> Program:
+    """Decodes and checks `bytecode` for `mode` (Mode.SIG or Mode.APP); cached per program."""
+    return _check(bytes(bytecode), Mode(mode))
+
+
+@lru_cache(maxsize=512)
+def _check(bytecode: bytes, mode: Mode) -> Program:
+    version, start = read_version(bytecode)
+    instructions = _Decoder(bytecode, version, mode).decode(start)
+    info = ProgramInfo(bytecode, version, mode)
+    steps: list[Step | None] = [None] * len(bytecode)
+    for ins in instructions:
+        try:
+            steps[ins.pc] = _bind(ins, info)
+        except Exception as exc:  # a bug in an op's prepare must still look like a LogicError
+            raise LogicError(f"internal error preparing {ins.spec.name}: {exc!r}", ins.pc) from exc
+    return Program(bytecode, version, mode, start, tuple(instructions), tuple(steps))
+
+
+def read_version(bytecode: bytes) -> tuple[int, int]:
+    """(version, pc after the version prefix)."""
+    if not bytecode:
+        raise LogicError("invalid program (empty)")
+    try:
+        version, start = decode_varuint(bytecode, 0)
+    except ValueError:
+        raise LogicError("invalid version") from None
+    if version > MAX_VERSION:
+        raise LogicError(
+            f"program version {version} greater than max supported version {MAX_VERSION}"
+        )
+    if version < MIN_VERSION:
+        raise LogicError(f"program version {version} is not supported (the oldest is v1)")
+    return version, start
+
+
+def _bind(ins: Instruction, info: ProgramInfo) -> Step:
+    spec = ins.spec
+    impl = implementation(spec.name)
+    if impl is None:
+        fn, imm = unsupported(spec.name), None
+    else:
+        fn = impl.fn if impl.self_checked else with_type_checks(impl.fn, spec)
+        imm = impl.prepare(ins, info) if impl.prepare is not None else ins.immediates
+    return (fn, imm, ins.next_pc, ins.cost, len(spec.args), ins.per_length)
+
+
+class _Decoder:
+    """One pass over the bytecode, in go's order, so errors come out in go's order."""
+
+    def __init__(self, bytecode: bytes, version: int, mode: Mode) -> None:
+        self.code = bytecode
+        self.version = version
+        self.mode = mode
+        self.table = opcode_table(version)
+        size = len(bytecode) + 1  # a branch may target the end of the program
+        self.starts = bytearray(size)
+        self.targets = bytearray(size)
+
+    def decode(self, pc: int) -> list[Instruction]:
+        out = []
+        while pc < len(self.code):
+            try:
+                ins = self.instruction(pc)
+            except LogicError as err:
+                raise LogicError(err.reason, pc) from None
+            inside = self.targets.find(1, pc + 1, ins.next_pc)
+            if inside >= 0:
+                raise LogicError(f"branch target {inside} is not an aligned instruction", pc)
+            out.append(ins)
+            pc = ins.next_pc
+        return out
+
+    def instruction(self, pc: int) -> Instruction:
+        self.starts[pc] = 1
+        opcode = self.code[pc]
+        spec = self.table.by_opcode.get(opcode)
+        if spec is None:
+            raise LogicError(f"illegal opcode 0x{opcode:02x}")
+        if not spec.modes & self.mode:
+            raise LogicError(f"{spec.name} not allowed in current mode")
+        if spec.size and pc + spec.size > len(self.code):
+            raise LogicError("program ends without immediate value(s)")
+        pos = pc + 1
+        values = []
+        for imm in spec.immediates:
+            value, pos = self.immediate(spec, imm.encoding, pc, pos)
+            values.append(value)
+        immediates = tuple(values)
+        cost, per_length = _cost(spec, immediates)
+        if cost <= 0:
+            raise LogicError(f"{spec.name} reported non-positive cost")
+        return Instruction(pc, spec, immediates, pos, cost, per_length)
+
+    def immediate(self, spec: OpSpec, encoding: Encoding, pc: int, pos: int) -> tuple[Any, int]:
+        code = self.code
+        if encoding is Encoding.UINT8:
+            return code[pos], pos + 1
+        if encoding is Encoding.INT8:
+            return code[pos] - 256 if code[pos] > 127 else code[pos], pos + 1
+        if encoding is Encoding.INT16:
+            return self.branch(pc, decode_int16(code, pos)), pos + 2
+        if encoding is Encoding.VARUINT:
+            try:
+                return decode_varuint(code, pos)
+            except ValueError:
+                raise LogicError(f"could not decode int at program[{pos}]") from None
+        if encoding is Encoding.BYTES:
+            return self.byte_string(pos)
+        if encoding is Encoding.INT_BLOCK:
+            return self.int_block(pos)
+        if encoding is Encoding.BYTES_BLOCK:
+            return self.byte_block(pos)
+        if encoding is Encoding.LABELS:
+            return self.labels(spec, pc)
+        raise LogicError(f"{spec.name} has an immediate encoding the evaluator cannot read")
+
+    def branch(self, pc: int, offset: int) -> int:
+        """The absolute target of an int16 branch that starts at `pc` (3 bytes long)."""
+        if offset < 0 and self.version < BACK_BRANCH_VERSION:
+            raise LogicError(f"negative branch offset {offset:x}")
+        end = pc + 3
+        target = end + offset
+        limit = len(self.code) + (1 if self.version >= BRANCH_TO_END_VERSION else 0)
+        if not 0 <= target < limit:
+            raise LogicError(f"branch target {target} outside of program")
+        self.note_target(target, end)
+        return target
+
+    def labels(self, spec: OpSpec, pc: int) -> tuple[tuple[int, ...], int]:
+        """switch and match: a one-byte count of int16 offsets from the instruction's end."""
+        code = self.code
+        if pc + 1 >= len(code):
+            raise LogicError(f"bare {spec.name} opcode at end of program")
+        count = code[pc + 1]
+        end = pc + 2 + 2 * count
+        if end > len(code):
+            raise LogicError(f"{spec.name} opcode claims to extend beyond program")
+        targets = []
+        for i in range(count):
+            target = end + decode_int16(code, pc + 2 + 2 * i)
+            if not 0 <= target <= len(code):
+                raise LogicError(f"branch target {target} outside of program")
+            self.note_target(target, end)
+            targets.append(target)
+        return tuple(targets), end
+
+    def note_target(self, target: int, end: int) -> None:
+        if target < end and not self.starts[target]:
+            raise LogicError(f"back branch target {target} is not an aligned instruction")
+        self.targets[target] = 1
+
+    def byte_string(self, pos: int) -> tuple[bytes, int]:
+        try:
+            length, pos = decode_varuint(self.code, pos)
+        except ValueError:
+            raise LogicError(f"could not decode length at program[{pos}]") from None
+        if pos + length > len(self.code):
+            raise LogicError(f"pushbytes too long at program[{pos}]")
+        return self.code[pos : pos + length], pos + length
+
+    def count(self, pos: int, what: str) -> tuple[int, int]:
+        try:
+            count, pos_after = decode_varuint(self.code, pos)
+        except ValueError:
+            raise LogicError(f"could not decode length of {what} list at pc={pos}") from None
+        return count, pos_after
+
+    def int_block(self, pos: int) -> tuple[tuple[int, ...], int]:
+        count, pos = self.count(pos, "int")
+        if count > len(self.code):
+            raise LogicError("const int list with too many items")
+        values = []
+        for i in range(count):
+            if pos >= len(self.code):
+                raise LogicError("const int list ran past end of program")
+            try:
+                value, pos = decode_varuint(self.code, pos)
+            except ValueError:
+                raise LogicError(f"could not decode int const[{i}] at pc={pos}") from None
+            values.append(value)
+        return tuple(values), pos
+
+    def byte_block(self, pos: int) -> tuple[tuple[bytes, ...], int]:
+        code = self.code
+        count, pos = self.count(pos, "bytes")
+        if count > len(code):
+            raise LogicError("const bytes list with too many items")
+        values = []
+        for i in range(count):
+            if pos >= len(code):
+                raise LogicError("const bytes list ran past end of program")
+            try:
+                length, pos = decode_varuint(code, pos)
+            except ValueError:
+                raise LogicError(f"could not decode []byte const[{i}] at pc={pos}") from None
+            if pos + length > len(code):
+                raise LogicError("const bytes list ran past end of program")
+            values.append(code[pos : pos + length])
+            pos += length
+        if values and pos == len(code) and not values[-1]:
+            # go (before consensus v13) reports an empty last constant that ends the program
+            # as running past its end; no program on chain can depend on the difference.
+            raise LogicError("const bytes list ran past end of program")
+        return tuple(values), pos
+
+
+def _cost(spec: OpSpec, immediates: tuple[Any, ...]) -> tuple[int, tuple[int, int, int] | None]:
+    """(constant cost, per-length part) of an instruction; by-field costs resolve here."""
+    cost = spec.cost
+    constant, per_chunk, chunk = cost.constant, cost.per_chunk, cost.chunk
+    if cost.by_field:
+        constant = per_chunk = chunk = 0
+        group = _field_group(spec)
+        index = next(i for i, imm in enumerate(spec.immediates) if imm.group)
+        field = group.by_code.get(immediates[index]) if group is not None else None
+        for name, field_constant, field_per_chunk, field_chunk in cost.by_field:
+            if field is not None and name == field.name:
+                constant, per_chunk, chunk = field_constant, field_per_chunk, field_chunk
+    if per_chunk and chunk and cost.length_of is not None:
+        depth = len(spec.args) - 1 - cost.length_of
+        return constant, (per_chunk, chunk, depth)
+    return constant, None
+
+
+def _field_group(spec: OpSpec) -> FieldGroup | None:
+    name = spec.field_group
+    return field_groups().get(name) if name else None

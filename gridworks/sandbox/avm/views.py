@@ -1,0 +1,98 @@
+"""What a program may read beyond its own state: its transaction group and the chain's globals.
+
+The views hold the ledger's own `Transaction` objects (read by attribute, see
+`ops/transaction.py`) and plain numbers, so the AVM imports nothing from the ledger at run time.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from ..encoding import ZERO_ADDRESS
+from .spec import MAX_VERSION
+
+if TYPE_CHECKING:
+    from ..ledger.params import ConsensusParams
+    from ..ledger.transaction import Transaction
+
+# The first AVM versions that may run in a group holding a rekey or an app call (go:
+# rekeyingEnabledVersion, appsEnabledVersion): older programs predate those fields.
+REKEY_MIN_VERSION = 2
+APP_CALL_MIN_VERSION = 2
+
+
+@dataclass(slots=True)
+class TxnEffects:
+    """What applying a transaction produced, readable by later app calls of its group."""
+
+    created_asset_id: int = 0
+    created_app_id: int = 0
+    logs: tuple[bytes, ...] = ()
+
+
+@dataclass(slots=True)
+class GroupView:
+    """A transaction group as programs see it, with the effects and scratch of earlier members."""
+
+    txns: Sequence[Transaction]
+    effects: list[TxnEffects] = field(default_factory=list)
+    # Scratch spaces of app calls that have run, by group index (for gload, gloads, gloadss).
+    scratch: dict[int, list[int | bytes]] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        while len(self.effects) < len(self.txns):
+            self.effects.append(TxnEffects())
+
+    def __len__(self) -> int:
+        return len(self.txns)
+
+    @property
+    def min_version(self) -> int:
+        """The oldest AVM version allowed to run in this group (go: computeMinAvmVersion)."""
+        version = 0
+        for txn in self.txns:
+            if txn.rekey_to != ZERO_ADDRESS:
+                version = max(version, REKEY_MIN_VERSION)
+            if txn.type == "appl":
+                version = max(version, APP_CALL_MIN_VERSION)
+        return version
+
+
+@dataclass(frozen=True, slots=True)
+class GlobalView:
+    """The consensus numbers and chain facts `global` reads; `None` where the caller has none."""
+
+    min_txn_fee: int = 1_000
+    min_balance: int = 100_000
+    max_txn_life: int = 1_000
+    logic_sig_version: int = MAX_VERSION
+    genesis_hash: bytes = bytes(32)
+    asset_create_min_balance: int = 100_000
+    asset_opt_in_min_balance: int = 100_000
+    round: int | None = None  # app mode only
+    latest_timestamp: int | None = None  # app mode only
+    block_timestamp: Callable[[int], int | None] | None = None  # for txn FirstValidTime
+
+    @classmethod
+    def from_params(
+        cls,
+        params: ConsensusParams,
+        *,
+        genesis_hash: bytes,
+        round: int | None = None,
+        latest_timestamp: int | None = None,
+        block_timestamp: Callable[[int], int | None] | None = None,
+    ) -> GlobalView:
+        return cls(
+            min_txn_fee=params.min_fee,
+            min_balance=params.min_balance,
+            max_txn_life=params.max_txn_life,
+            genesis_hash=genesis_hash,
+            asset_create_min_balance=params.asset_min_balance,
+            asset_opt_in_min_balance=params.asset_min_balance,
+            round=round,
+            latest_timestamp=latest_timestamp,
+            block_timestamp=block_timestamp,
+        )
