@@ -109,7 +109,8 @@ def _check(bytecode: bytes, mode: Mode) -> Program:
 
 
 def read_version(bytecode: bytes) -> tuple[int, int]:
-    """(version, pc after the version prefix)."""
+    """(version, pc after the version prefix). Version 0 runs as version 1, as it always has
+    on Algorand (the first AVM accepted programs that named no version)."""
     if not bytecode:
         raise LogicError("invalid program (empty)")
     try:
@@ -120,9 +121,7 @@ def read_version(bytecode: bytes) -> tuple[int, int]:
         raise LogicError(
             f"program version {version} greater than max supported version {MAX_VERSION}"
         )
-    if version < MIN_VERSION:
-        raise LogicError(f"program version {version} is not supported (the oldest is v1)")
-    return version, start
+    return max(version, MIN_VERSION), start
 
 
 def _bind(ins: Instruction, info: ProgramInfo) -> Step:

@@ -43,8 +43,12 @@ def test_a_version_above_the_evaluators_is_refused() -> None:
     assert error.reason == "program version 11 greater than max supported version 10"
 
 
-def test_version_zero_is_refused() -> None:
-    assert "program version 0" in check_error(bytes([0]) + int_(1)).reason
+def test_version_zero_runs_as_version_1() -> None:
+    """Algorand's first programs named no version: v0 is v1's opcodes, and nothing newer."""
+    program = check_program(bytes([0, 0x20, 1, 1, 0x22]), Mode.SIG)  # intcblock 1; intc_0
+    assert program.version == 1
+    assert run(bytes([0, 0x20, 1, 1, 0x22])).passed
+    assert "illegal opcode" in check_error(bytes([0]) + op("pushint", 1)).reason
 
 
 def test_a_version_above_the_protocols_is_refused_when_run() -> None:
