@@ -10,12 +10,10 @@ from __future__ import annotations
 
 from ..encoding import encode_address
 from .errors import DisassemblyError
-from .spec import MAX_VERSION, Encoding, OpSpec, field_groups, opcodes
+from .spec import ALL_TXN_FIELDS, MAX_VERSION, Encoding, OpSpec, field_groups, opcodes
 from .wire import decode_varuint
 
 __all__ = ["DisassemblyError", "disassemble"]
-
-ALL_TXN_FIELDS = "all txn Fields"
 
 
 def _guess(value: bytes) -> str:

@@ -155,6 +155,7 @@ VERSION_DELTAS: tuple[VersionDelta, ...] = (
 # Field groups named by the spec's `Reference` that have a shorter name in code.
 _TXN_GROUP = "txn Fields"
 _ARRAY_GROUP = "txna Fields"
+ALL_TXN_FIELDS = "all txn Fields"  # scalar and array transaction fields together
 
 _COST_CONSTANT = re.compile(r"^(\d+)$")
 _COST_LINEAR = re.compile(r"^(\d+) \+ (\d+) per (\d+) bytes of ([A-Z])$")
@@ -220,8 +221,8 @@ def field_groups() -> dict[str, FieldGroup]:
     }
     # All transaction fields, scalar and array, share one numbering: `txn` may name either.
     every_txn_field = {**groups[_TXN_GROUP].by_name, **groups[_ARRAY_GROUP].by_name}
-    groups["all txn Fields"] = FieldGroup(
-        "all txn Fields", tuple(sorted(every_txn_field.values(), key=lambda f: f.code))
+    groups[ALL_TXN_FIELDS] = FieldGroup(
+        ALL_TXN_FIELDS, tuple(sorted(every_txn_field.values(), key=lambda f: f.code))
     )
     return groups
 
@@ -298,7 +299,7 @@ def field_group_of(spec: OpSpec) -> FieldGroup | None:
     if name is None:
         return None
     if name == _TXN_GROUP:
-        return field_groups()["all txn Fields"]
+        return field_groups()[ALL_TXN_FIELDS]
     return field_groups()[name]  # "txn" (itxn_field): the fields an inner txn may set
 
 

@@ -569,3 +569,42 @@ def beaker_programs() -> list[str]:
 
     spec_ = app.build()
     return [spec_.approval_program, spec_.clear_program]
+
+
+def random_programs(count: int, seed: int) -> list[str]:
+    """Random mixes of opcodes (any immediate form), `int`/`byte` constants, labels and
+    branches: constant pooling and label offsets meet every kind of instruction. Type
+    tracking is off (go-algorand's crashes on `loads`/`stores` of a constant slot past 255,
+    so those two are left out)."""
+    rng = random.Random(seed)
+    programs = []
+    for _ in range(count):
+        version = rng.randint(1, 9)
+        ops = [
+            op
+            for op in spec.opcodes(version).by_name.values()
+            if op.name not in ("intcblock", "bytecblock", "intc", "bytec", "loads", "stores")
+        ]
+        lines = [f"#pragma version {version}", "#pragma typetrack false", "start:"]
+        labels = ["start"]
+        for i in range(rng.randint(1, 50)):
+            roll = rng.random()
+            if roll < 0.3:
+                lines.append(f"int {rng.choice([*INT_LITERALS, 'pay', 'NoOp', '1', '2', '5'])}")
+            elif roll < 0.5:
+                lines.append(f"byte {rng.choice([*BYTE_LITERALS_V1, '0x01', '0x02'])}")
+            elif roll < 0.55:
+                lines.append(f"l{i}:")
+                labels.append(f"l{i}")
+            elif roll < 0.62:
+                target = rng.choice(labels) if version >= 4 else "end"
+                lines.append(
+                    f"{rng.choice(['bnz', 'bz', 'b'] if version >= 2 else ['bnz'])} {target}"
+                )
+            else:
+                op = rng.choice(ops)
+                immediates = rng.choice(_immediate_choices(op, version))
+                lines.append(" ".join([op.name, *immediates]).rstrip())
+        lines += ["end:", "int 1"]
+        programs.append("\n".join(lines) + "\n")
+    return programs

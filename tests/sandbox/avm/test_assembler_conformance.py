@@ -21,6 +21,7 @@ from teal_corpus import (
     every_opcode,
     literal_programs,
     pyteal_programs,
+    random_programs,
 )
 from teal_oracle import GoResult, go_assemble_all
 
@@ -46,6 +47,7 @@ def _corpus() -> dict[str, str]:
         "literals": literal_programs(),
         "errors": ERROR_PROGRAMS,
         "pyteal-beaker": pyteal_programs(),
+        "random": random_programs(40, seed=2024),
     }
     for group, sources in groups.items():
         for i, source in enumerate(sources):

@@ -62,9 +62,8 @@ def assemble(source: str | bytes, version: int | None = None) -> Assembled:
         asm.finish()
     if asm.errors:
         first = asm.errors[0]
-        raise AssemblyError(
-            first.line, first.column, first.reason, errors=asm.errors, warnings=asm.warnings
-        )
+        first.errors, first.warnings = asm.errors, asm.warnings
+        raise first
     return Assembled(
         bytecode=asm.program,
         version=asm.version if asm.version is not None else 2**64 - 1,

@@ -11,25 +11,29 @@ from typing import TYPE_CHECKING
 
 from ...encoding import encode_address, sha512_256
 from ..program import BACK_BRANCH_VERSION
-from ..spec import Encoding, OpSpec, field_groups, named_int_constants
+from ..spec import (
+    ALL_TXN_FIELDS,
+    Encoding,
+    OpSpec,
+    field_group_of,
+    field_groups,
+    named_int_constants,
+)
 from ..wire import encode_varuint
-from .assembly import Failure, fail_after, fail_at, join_counts
+from .assembly import Failure, LabelUse, fail_after, fail_at, join_counts
 from .constants import ConstantPool
 from .go_codecs import CorruptInput, b32_decode_unpadded
 from .go_text import GoNumError, go_quote, parse_int, parse_uint
 from .lexer import Token
 from .literals import LiteralError, parse_byte_literal, parse_string_literal
 from .method_signature import signature_problem
-from .stack_types import named
+from .stack_types import MAX_BYTES, named
 
 if TYPE_CHECKING:
     from .assembly import Assembly
     from .forms import Form
 
-MAX_BYTES = 4096
 MAX_LABELS = 255
-ALL_TXN_FIELDS = "all txn Fields"
-SETTABLE_TXN_FIELDS = "txn"  # the fields itxn_field may set, by the version it may set them
 
 
 def _op(form: Form) -> OpSpec:
@@ -187,7 +191,9 @@ def itxn_field(asm: Assembly, form: Form, mnemonic: Token, args: list[Token]) ->
     field = field_groups()[ALL_TXN_FIELDS].by_name.get(text)
     if field is None:
         raise fail_at(args[0], f"{form.name} unknown field: {go_quote(text)}")
-    settable = field_groups()[SETTABLE_TXN_FIELDS].by_name.get(text)
+    settable_fields = field_group_of(op)  # by the version from which each may be set
+    assert settable_fields is not None
+    settable = settable_fields.by_name.get(text)
     if settable is None:
         raise fail_at(args[0], f"{form.name} {go_quote(text)} is not allowed.")
     if settable.version > asm.effective_version:
@@ -200,8 +206,6 @@ def itxn_field(asm: Assembly, form: Form, mnemonic: Token, args: list[Token]) ->
 
 
 def branch(asm: Assembly, form: Form, mnemonic: Token, args: list[Token]) -> None:
-    from .assembly import LabelUse
-
     op = _op(form)
     check_count(form.name, mnemonic, args, 1)
     start = len(asm.pending)
@@ -210,8 +214,6 @@ def branch(asm: Assembly, form: Form, mnemonic: Token, args: list[Token]) -> Non
 
 
 def switch(asm: Assembly, form: Form, mnemonic: Token, args: list[Token]) -> None:
-    from .assembly import LabelUse
-
     op = _op(form)
     if len(args) > MAX_LABELS:
         raise fail_at(args[MAX_LABELS], f"{form.name} cannot take more than 255 labels")

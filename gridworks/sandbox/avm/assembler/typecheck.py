@@ -37,7 +37,6 @@ from .stack_types import (
 )
 
 SCRATCH_SLOTS = 256
-ALL_TXN_FIELDS = "all txn Fields"
 MAX_BYTE_MATH = 64
 
 Types = list[StackType]
@@ -345,7 +344,7 @@ def _txn_field(k: Knowledge, args: list[str]) -> Refined:
     """`itxn_field F` takes a value of field F's type."""
     if len(args) != 1:
         return None, None
-    field = spec.field_groups()[ALL_TXN_FIELDS].by_name.get(args[0])
+    field = spec.field_groups()[spec.ALL_TXN_FIELDS].by_name.get(args[0])
     if field is None or field.type is None:
         return None, None
     return [named(field.type)], None
