@@ -183,7 +183,7 @@ def _check_min_balances(ov: Overlay, ctx: BlockContext) -> None:
         acct = ov.account(addr)
         if acct is None or acct.is_empty():
             continue
-        minimum = params.minimum_balance(acct.total_assets)
+        minimum = params.minimum_balance(acct)
         if acct.micro_algos < minimum:
             raise TransactionRejected(
                 f"account {encode_address(addr)} balance {acct.micro_algos} below min "

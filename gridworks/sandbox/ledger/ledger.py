@@ -237,7 +237,7 @@ class Ledger:
             return params.copy() if params else None
 
     def minimum_balance(self, acct: Account) -> int:
-        return self.params.minimum_balance(acct.total_assets)
+        return self.params.minimum_balance(acct)
 
     def block(self, round_: int) -> dict[str, Any]:
         block = self.store.block(round_)

@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .records import Account
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,8 +30,28 @@ class ConsensusParams:
     logic_sig_max_cost: int = 20_000  # per transaction of the group, pooled
     first_created_index: int = 1_000  # the first asset or app id is this + 1
 
-    def minimum_balance(self, total_assets: int) -> int:
-        return self.min_balance + self.asset_min_balance * total_assets
+    app_flat_params_min_balance: int = 100_000  # per app created, and per extra page
+    app_flat_opt_in_min_balance: int = 100_000  # per app opted into
+    schema_min_balance_per_entry: int = 25_000
+    schema_uint_min_balance: int = 3_500
+    schema_bytes_min_balance: int = 25_000
+    box_flat_min_balance: int = 2_500
+    box_byte_min_balance: int = 400
+
+    def minimum_balance(self, acct: Account) -> int:
+        """What `acct` must keep: the base, then per asset, app, schema entry and box byte."""
+        return (
+            self.min_balance
+            + self.asset_min_balance * acct.total_assets
+            + self.app_flat_params_min_balance
+            * (acct.total_created_apps + acct.total_extra_app_pages)
+            + self.app_flat_opt_in_min_balance * acct.total_apps_opted_in
+            + (self.schema_min_balance_per_entry + self.schema_uint_min_balance) * acct.total_uints
+            + (self.schema_min_balance_per_entry + self.schema_bytes_min_balance)
+            * acct.total_byte_slices
+            + self.box_flat_min_balance * acct.total_boxes
+            + self.box_byte_min_balance * acct.total_box_bytes
+        )
 
 
 CURRENT = ConsensusParams()

@@ -24,12 +24,22 @@ class Account:
     vote_key_dilution: int = 0
     total_assets: int = 0  # holdings, the creator's own included
     total_created_assets: int = 0
+    total_apps_opted_in: int = 0
+    total_created_apps: int = 0
+    total_extra_app_pages: int = 0
+    total_uints: int = 0  # schema entries reserved: created apps' global, opted-in apps' local
+    total_byte_slices: int = 0
+    total_boxes: int = 0  # boxes of the app whose account this is
+    total_box_bytes: int = 0  # their names and values
 
     def copy(self) -> Account:
+        # Spelled out: this runs for every account a transaction touches.
         return Account(
             self.micro_algos, self.status, self.auth_addr, self.vote_pk, self.selection_pk,
             self.state_proof_pk, self.vote_first, self.vote_last, self.vote_key_dilution,
-            self.total_assets, self.total_created_assets,
+            self.total_assets, self.total_created_assets, self.total_apps_opted_in,
+            self.total_created_apps, self.total_extra_app_pages, self.total_uints,
+            self.total_byte_slices, self.total_boxes, self.total_box_bytes,
         )  # fmt: skip
 
     def is_empty(self) -> bool:
@@ -37,31 +47,23 @@ class Account:
             self.micro_algos == 0
             and self.total_assets == 0
             and self.total_created_assets == 0
+            and self.total_apps_opted_in == 0
+            and self.total_created_apps == 0
+            and self.total_boxes == 0
             and self.auth_addr == ZERO_ADDRESS
             and self.status != ONLINE
         )
 
     def to_record(self) -> dict[str, Any]:
-        return {
-            "a": self.micro_algos,
-            "s": self.status,
-            "au": self.auth_addr,
-            "vk": self.vote_pk,
-            "sk": self.selection_pk,
-            "pk": self.state_proof_pk,
-            "vf": self.vote_first,
-            "vl": self.vote_last,
-            "kd": self.vote_key_dilution,
-            "ta": self.total_assets,
-            "tc": self.total_created_assets,
-        }
+        return {name: getattr(self, name) for name in _ACCOUNT_FIELDS}
 
     @classmethod
     def from_record(cls, r: dict[str, Any]) -> Account:
-        return cls(
-            r["a"], r["s"], r["au"], r["vk"], r["sk"], r["pk"], r["vf"], r["vl"], r["kd"],
-            r["ta"], r["tc"],
-        )  # fmt: skip
+        # Keys are field names; a record written before a field existed takes its default.
+        return cls(**{name: r[name] for name in _ACCOUNT_FIELDS if name in r})
+
+
+_ACCOUNT_FIELDS = Account.__slots__
 
 
 @dataclass(slots=True)
