@@ -60,10 +60,25 @@ class Account:
     @classmethod
     def from_record(cls, r: dict[str, Any]) -> Account:
         # Keys are field names; a record written before a field existed takes its default.
+        if "a" in r:  # the first format (gridworks 0.1.0 before apps) used short keys
+            r = {long: r[short] for short, long in _FIRST_FORMAT_KEYS.items() if short in r}
         return cls(**{name: r[name] for name in _ACCOUNT_FIELDS if name in r})
 
 
 _ACCOUNT_FIELDS = Account.__slots__
+_FIRST_FORMAT_KEYS = {
+    "a": "micro_algos",
+    "s": "status",
+    "au": "auth_addr",
+    "vk": "vote_pk",
+    "sk": "selection_pk",
+    "pk": "state_proof_pk",
+    "vf": "vote_first",
+    "vl": "vote_last",
+    "kd": "vote_key_dilution",
+    "ta": "total_assets",
+    "tc": "total_created_assets",
+}
 
 
 @dataclass(slots=True)
