@@ -169,6 +169,8 @@ def _apply(ov: Overlay, stxn: SignedTransaction, ctx: BlockContext) -> ApplyData
         apply_asset_freeze(ov, txn, ad)
     elif kind == "keyreg":
         apply_keyreg(ov, txn, ad, ctx.round)
+    elif kind == "appl":
+        raise TransactionRejected("application calls are not supported by the embedded sandbox yet")
     else:  # parse_transaction admits no other type
         raise LedgerError(f"transaction {txn.txid}: unknown type {kind!r}")
     _check_min_balances(ov, ctx)

@@ -61,6 +61,30 @@ def _str(name: str, value: Any) -> str:
 _b32 = _fixed(32)
 _b64 = _fixed(64)
 
+
+def _list_of(check: Check) -> Check:
+    def parse(name: str, value: Any) -> tuple[Any, ...]:
+        if not isinstance(value, list):
+            raise DecodeError(f"msgpack decode error: {name}: expected an array")
+        return tuple(check(f"{name}[{i}]", item) for i, item in enumerate(value))
+
+    return parse
+
+
+def _schema(name: str, value: Any) -> tuple[int, int]:
+    """A state schema {nui, nbs}: (uints, byte slices)."""
+    if not isinstance(value, dict) or set(value) - {"nui", "nbs"}:
+        raise DecodeError(f"msgpack decode error: {name}: expected a schema {{nui, nbs}}")
+    return _u64(f"{name}.nui", value.get("nui", 0)), _u64(f"{name}.nbs", value.get("nbs", 0))
+
+
+def _box_ref(name: str, value: Any) -> tuple[int, bytes]:
+    """A box reference {i, n}: (index into foreign apps, 0 = the called app; box name)."""
+    if not isinstance(value, dict) or set(value) - {"i", "n"}:
+        raise DecodeError(f"msgpack decode error: {name}: expected a box reference {{i, n}}")
+    return _u64(f"{name}.i", value.get("i", 0)), _bytes(f"{name}.n", value.get("n", b""))
+
+
 # wire key -> (attribute, check). One table per object; unknown keys are refused.
 TXN_FIELDS: dict[str, tuple[str, Check]] = {
     "type": ("type", _str),
@@ -93,6 +117,18 @@ TXN_FIELDS: dict[str, tuple[str, Check]] = {
     "faid": ("freeze_asset", _u64),
     "fadd": ("freeze_account", _b32),
     "afrz": ("asset_frozen", _bool),
+    "apid": ("application_id", _u64),
+    "apan": ("on_completion", _u64),
+    "apaa": ("app_args", _list_of(_bytes)),
+    "apat": ("accounts", _list_of(_b32)),
+    "apfa": ("foreign_apps", _list_of(_u64)),
+    "apas": ("foreign_assets", _list_of(_u64)),
+    "apbx": ("boxes", _list_of(_box_ref)),
+    "apgs": ("global_schema", _schema),
+    "apls": ("local_schema", _schema),
+    "apep": ("extra_program_pages", _u64),
+    "apap": ("approval_program", _bytes),
+    "apsu": ("clear_state_program", _bytes),
 }
 
 ASSET_PARAM_FIELDS: dict[str, tuple[str, Check]] = {
@@ -109,12 +145,27 @@ ASSET_PARAM_FIELDS: dict[str, tuple[str, Check]] = {
     "c": ("clawback", _b32),
 }
 
-TXN_TYPES = ("pay", "keyreg", "acfg", "axfer", "afrz")
-NOT_YET_SUPPORTED_TYPES = {"appl": "application calls", "stpf": "state proofs", "hb": "heartbeats"}
+TXN_TYPES = ("pay", "keyreg", "acfg", "axfer", "afrz", "appl")
+NOT_YET_SUPPORTED_TYPES = {"stpf": "state proofs", "hb": "heartbeats"}
 
 # Keys whose binary value is an address (rendered as base32 in algod's JSON).
 ADDRESS_KEYS = frozenset(
-    {"snd", "rcv", "close", "rekey", "asnd", "arcv", "aclose", "fadd", "m", "r", "f", "c", "sgnr"}
+    {
+        "snd",
+        "rcv",
+        "close",
+        "rekey",
+        "asnd",
+        "arcv",
+        "aclose",
+        "fadd",
+        "m",
+        "r",
+        "f",
+        "c",
+        "sgnr",
+        "apat",
+    }
 )
 
 
@@ -170,6 +221,35 @@ class Transaction:
     freeze_asset: int = 0
     freeze_account: bytes = ZERO_ADDRESS
     asset_frozen: bool = False
+    application_id: int = 0
+    on_completion: int = 0
+    app_args: tuple[bytes, ...] = ()
+    accounts: tuple[bytes, ...] = ()
+    foreign_apps: tuple[int, ...] = ()
+    foreign_assets: tuple[int, ...] = ()
+    boxes: tuple[tuple[int, bytes], ...] = ()
+    global_schema: tuple[int, int] = (0, 0)
+    local_schema: tuple[int, int] = (0, 0)
+    extra_program_pages: int = 0
+    approval_program: bytes = b""
+    clear_state_program: bytes = b""
+
+    # The AVM reads schemas field by field (txn GlobalNumUint ...).
+    @property
+    def global_num_uint(self) -> int:
+        return self.global_schema[0]
+
+    @property
+    def global_num_byte_slice(self) -> int:
+        return self.global_schema[1]
+
+    @property
+    def local_num_uint(self) -> int:
+        return self.local_schema[0]
+
+    @property
+    def local_num_byte_slice(self) -> int:
+        return self.local_schema[1]
 
     def digest_without_group(self) -> bytes:
         """The hash a group id is computed over: the transaction with its `grp` cleared."""
