@@ -1,4 +1,5 @@
-"""The state of one program's evaluation: stack, scratch, constants, frames, budget and views.
+"""The state of one program's evaluation: stack, scratch, constants, frames, budget and views,
+and for an app call with chain state its `AppCallContext`.
 
 Stack values are plain Python: a uint64 is an `int` (never a `bool`), a byte-array is `bytes`.
 Op implementations mutate `stack` in place (the run loop holds a reference to the same list).
@@ -8,9 +9,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
+from .errors import LogicError
 from .spec import Mode
 from .views import GlobalView, GroupView
+
+if TYPE_CHECKING:
+    from .app_state import AppState, InnerResult, InnerTxn
 
 StackValue = int | bytes
 
@@ -59,6 +65,37 @@ class Frame:
     returns: int = 0
 
 
+class AppCallContext:
+    """What an app call adds to a program run: the chain state it reads and writes, the apps
+    that called it (outermost first; empty for a top-level call), and what it has produced so
+    far: its logs and its inner transactions, those being built and those submitted (the
+    ledger records `logs` and `submitted` as the call's effects when the program ends)."""
+
+    __slots__ = ("state", "callers", "logs", "log_size", "building", "submitted", "last_group")
+
+    def __init__(self, state: AppState, *, callers: Sequence[int] = ()) -> None:
+        self.state = state
+        self.callers: tuple[int, ...] = tuple(callers)
+        self.logs: list[bytes] = []
+        self.log_size = 0
+        self.building: list[InnerTxn] = []  # between itxn_begin and itxn_submit
+        self.submitted: list[InnerResult] = []  # every inner transaction, in order
+        self.last_group: list[InnerResult] = []  # the last group submitted (for gitxn)
+
+    @property
+    def caller_app_id(self) -> int:
+        """The app whose inner transaction this call is, or 0 for a top-level call."""
+        return self.callers[-1] if self.callers else 0
+
+
+def app_call(cx: EvalContext) -> AppCallContext:
+    """The app call `cx` runs, for the ops that need chain state (there is none without it)."""
+    app = cx.app
+    if app is None:
+        raise LogicError("no app state: the evaluation was given no AppCallContext")
+    return app
+
+
 class EvalContext:
     """Everything one program run reads and writes, apart from the program itself."""
 
@@ -79,6 +116,7 @@ class EvalContext:
         "group_index",
         "globals",
         "app_id",
+        "app",
     )
 
     def __init__(
@@ -91,9 +129,12 @@ class EvalContext:
         args: Sequence[bytes] = (),
         globals: GlobalView | None = None,
         app_id: int = 0,
+        app: AppCallContext | None = None,
     ) -> None:
         if mode not in (Mode.SIG, Mode.APP):
             raise ValueError("a program runs either as a logic sig (Mode.SIG) or an app (Mode.APP)")
+        if app is not None and mode != Mode.APP:
+            raise ValueError("only an app (Mode.APP) runs with an AppCallContext")
         self.mode = mode
         self.version = 0  # set from the program when it runs
         self.stack: list[StackValue] = []
@@ -112,3 +153,4 @@ class EvalContext:
         self.group_index = group_index
         self.globals = globals if globals is not None else GlobalView()
         self.app_id = app_id
+        self.app = app  # app mode with chain state: what the state and inner ops work on

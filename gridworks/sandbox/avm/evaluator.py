@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from .context import MAX_LOGIC_SIG_ARGS, MAX_STACK_DEPTH, MAX_VALUE_SIZE, EvalContext, StackValue
 from .errors import LogicError
+from .group_resources import begin_app_call
 from .program import BACK_BRANCH_VERSION, Program, check_program
 from .spec import Mode
 
@@ -41,6 +42,8 @@ def _begin(program: Program, ctx: EvalContext) -> None:
     version = program.version
     if program.mode != ctx.mode:
         raise LogicError(f"program was checked for mode {program.mode!r}, not {ctx.mode!r}")
+    if ctx.app is not None:
+        begin_app_call(ctx)  # as go's EvalContract does before it evaluates
     if version > ctx.globals.logic_sig_version:
         raise LogicError(
             f"program version {version} greater than protocol supported version "

@@ -16,6 +16,7 @@ from .spec import MAX_VERSION
 if TYPE_CHECKING:
     from ..ledger.params import ConsensusParams
     from ..ledger.transaction import Transaction
+    from .group_resources import GroupResources
 
 # The first AVM versions that may run in a group holding a rekey or an app call (go:
 # rekeyingEnabledVersion, appsEnabledVersion): older programs predate those fields.
@@ -40,6 +41,9 @@ class GroupView:
     effects: list[TxnEffects] = field(default_factory=list)
     # Scratch spaces of app calls that have run, by group index (for gload, gloads, gloadss).
     scratch: dict[int, list[int | bytes]] = field(default_factory=dict)
+    # What the top-level group makes available to its app calls and what they share as they
+    # run (built on first use; an inner group is given its top-level group's).
+    resources: GroupResources | None = None
 
     def __post_init__(self) -> None:
         while len(self.effects) < len(self.txns):
@@ -73,7 +77,8 @@ class GlobalView:
     asset_opt_in_min_balance: int = 100_000
     round: int | None = None  # app mode only
     latest_timestamp: int | None = None  # app mode only
-    block_timestamp: Callable[[int], int | None] | None = None  # for txn FirstValidTime
+    block_timestamp: Callable[[int], int | None] | None = None  # FirstValidTime, block
+    block_seed: Callable[[int], bytes | None] | None = None  # for block BlkSeed
 
     @classmethod
     def from_params(
@@ -84,6 +89,7 @@ class GlobalView:
         round: int | None = None,
         latest_timestamp: int | None = None,
         block_timestamp: Callable[[int], int | None] | None = None,
+        block_seed: Callable[[int], bytes | None] | None = None,
     ) -> GlobalView:
         return cls(
             min_txn_fee=params.min_fee,
@@ -95,4 +101,5 @@ class GlobalView:
             round=round,
             latest_timestamp=latest_timestamp,
             block_timestamp=block_timestamp,
+            block_seed=block_seed,
         )

@@ -35,6 +35,15 @@ def test_the_families_here_cover_their_opcodes() -> None:
         "bytec_2 bytec_3 arg arg_0 arg_1 arg_2 arg_3 args pushbytes pushbytess pushint pushints "
         "load store loads stores gload gloads gloadss gaid gaids",
         "transaction": "txn txna txnas gtxn gtxna gtxnas gtxns gtxnsa gtxnsas global",
+        "state": "balance min_balance app_opted_in app_local_get app_local_get_ex app_global_get "
+        "app_global_get_ex app_local_put app_global_put app_local_del app_global_del "
+        "asset_holding_get asset_params_get app_params_get acct_params_get",
+        "boxes": "box_create box_extract box_replace box_splice box_del box_resize box_len box_get "
+        "box_put",
+        "logs": "log",
+        "inner": "itxn_begin itxn_next itxn_field itxn_submit itxn itxna itxnas gitxn gitxna "
+        "gitxnas",
+        "block": "block",
     }
     for family, names_text in families.items():
         for name in names_text.split():

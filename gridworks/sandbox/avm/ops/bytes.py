@@ -73,7 +73,8 @@ def op_substring3(cx: EvalContext, imm: object) -> None:
     stack[-1] = _substring(a, start, end)
 
 
-def _extract(value: bytes, start: int, length: int) -> bytes:
+def extract_range(value: bytes, start: int, length: int) -> bytes:
+    """value[start:start + length], or go's error (extract*, box_extract)."""
     if start > len(value):
         raise LogicError(f"extraction start {start} is beyond length: {len(value)}")
     end = start + length
@@ -93,7 +94,7 @@ def op_extract(cx: EvalContext, imm: tuple[int, int]) -> None:
     start, length = imm
     if length == 0:  # 0 means "to the end"
         length = max(len(a) - start, 0)
-    stack[-1] = _extract(a, start, length)
+    stack[-1] = extract_range(a, start, length)
 
 
 @register("extract3", self_checked=True)
@@ -103,7 +104,7 @@ def op_extract3(cx: EvalContext, imm: object) -> None:
     if type(a) is not bytes or type(start) is not int or type(length) is not int:
         raise arg_type_error("extract3", (a, start, length))
     del stack[-2:]
-    stack[-1] = _extract(a, start, length)
+    stack[-1] = extract_range(a, start, length)
 
 
 def _extract_uint(name: str, size: int) -> Callable[[EvalContext, object], None]:
@@ -113,7 +114,7 @@ def _extract_uint(name: str, size: int) -> Callable[[EvalContext, object], None]
         if type(a) is not bytes or type(start) is not int:
             raise arg_type_error(name, (a, start))
         del stack[-1]
-        stack[-1] = int.from_bytes(_extract(a, start, size), "big")
+        stack[-1] = int.from_bytes(extract_range(a, start, size), "big")
 
     return op
 
@@ -122,7 +123,8 @@ for _name, _size in (("extract_uint16", 2), ("extract_uint32", 4), ("extract_uin
     register(_name, self_checked=True)(_extract_uint(_name, _size))
 
 
-def _replace(original: bytes, replacement: bytes, start: int) -> bytes:
+def replace_range(original: bytes, replacement: bytes, start: int) -> bytes:
+    """`original` with `replacement` written at `start`, or go's error (replace*, box_replace)."""
     if start > len(original):
         raise LogicError(f"replacement start {start} beyond length: {len(original)}")
     end = start + len(replacement)
@@ -138,7 +140,7 @@ def op_replace2(cx: EvalContext, start: int) -> None:
     a = stack[-1]
     if type(a) is not bytes or type(b) is not bytes:
         raise arg_type_error("replace2", (a, b))
-    stack[-1] = _replace(a, b, start)
+    stack[-1] = replace_range(a, b, start)
 
 
 @register("replace3", self_checked=True)
@@ -148,7 +150,7 @@ def op_replace3(cx: EvalContext, imm: object) -> None:
     if type(a) is not bytes or type(start) is not int or type(b) is not bytes:
         raise arg_type_error("replace3", (a, start, b))
     del stack[-2:]
-    stack[-1] = _replace(a, b, start)
+    stack[-1] = replace_range(a, b, start)
 
 
 @register("getbit", self_checked=True)

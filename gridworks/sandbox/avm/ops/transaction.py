@@ -15,8 +15,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from ...encoding import ZERO_ADDRESS, sha512_256
-from ..context import MAX_VALUE_SIZE, UINT64_MAX, EvalContext, StackValue
+from ...encoding import ZERO_ADDRESS
+from ..app_state import app_address
+from ..context import MAX_VALUE_SIZE, UINT64_MAX, EvalContext, StackValue, app_call
 from ..errors import LogicError
 from ..program import Instruction, ProgramInfo
 from ..spec import TXN_TYPE_NAMES, FieldSpec, Mode, field_groups
@@ -70,7 +71,10 @@ def _asset_param(name: str, convert: Callable[[Any], StackValue]) -> Getter:
     return read
 
 
-def _text(value: str | None) -> bytes:
+def _text(value: str | bytes | None) -> bytes:
+    """An asset name: text in a ledger transaction, bytes in an inner one (go: any bytes)."""
+    if isinstance(value, bytes):
+        return value
     return (value or "").encode()
 
 
@@ -94,7 +98,7 @@ def _pages(name: str) -> Getter:
 
 
 def _first_valid_time(cx: EvalContext, txn: Transaction, gi: int, ai: int) -> StackValue:
-    rnd = _available_round(cx, (txn.first_valid - 1) & UINT64_MAX)
+    rnd = available_round(cx, (txn.first_valid - 1) & UINT64_MAX)
     lookup = cx.globals.block_timestamp
     timestamp = lookup(rnd) if lookup is not None else None
     if timestamp is None:
@@ -104,7 +108,7 @@ def _first_valid_time(cx: EvalContext, txn: Transaction, gi: int, ai: int) -> St
     return timestamp
 
 
-def _available_round(cx: EvalContext, rnd: int) -> int:
+def available_round(cx: EvalContext, rnd: int) -> int:
     """go's availableRound: the rounds within MaxTxnLife before the current txn's FirstValid."""
     current = cx.group.txns[cx.group_index]
     first = current.last_valid - cx.globals.max_txn_life - 1
@@ -249,7 +253,7 @@ class FieldRead:
     error: str | None = None
 
 
-def _resolve(code: int, info: ProgramInfo, array: bool) -> FieldRead:
+def resolve_field(code: int, info: ProgramInfo, array: bool) -> FieldRead:
     """go's fetchField, plus the mode check of effects fields, done once per instruction."""
     spec: FieldSpec | None = field_groups()["all txn Fields"].by_code.get(code)
     if spec is None or spec.version > info.version:
@@ -291,28 +295,28 @@ def _uint_arg(cx: EvalContext, name: str, value: StackValue) -> int:
 
 
 def _txn(ins: Instruction, info: ProgramInfo) -> FieldRead:
-    return _resolve(ins.immediates[0], info, array=False)
+    return resolve_field(ins.immediates[0], info, array=False)
 
 
 def _txn_array(ins: Instruction, info: ProgramInfo) -> FieldRead:
-    return _resolve(ins.immediates[0], info, array=True)
+    return resolve_field(ins.immediates[0], info, array=True)
 
 
 def _txna(ins: Instruction, info: ProgramInfo) -> tuple[FieldRead, int]:
-    return _resolve(ins.immediates[0], info, array=True), ins.immediates[1]
+    return resolve_field(ins.immediates[0], info, array=True), ins.immediates[1]
 
 
 def _gtxn(ins: Instruction, info: ProgramInfo) -> tuple[int, FieldRead]:
-    return ins.immediates[0], _resolve(ins.immediates[1], info, array=False)
+    return ins.immediates[0], resolve_field(ins.immediates[1], info, array=False)
 
 
 def _gtxn_array(ins: Instruction, info: ProgramInfo) -> tuple[int, FieldRead]:
-    return ins.immediates[0], _resolve(ins.immediates[1], info, array=True)
+    return ins.immediates[0], resolve_field(ins.immediates[1], info, array=True)
 
 
 def _gtxna(ins: Instruction, info: ProgramInfo) -> tuple[int, FieldRead, int]:
     gi, code, ai = ins.immediates
-    return gi, _resolve(code, info, array=True), ai
+    return gi, resolve_field(code, info, array=True), ai
 
 
 @register("txn", prepare=_txn, self_checked=True)
@@ -390,9 +394,20 @@ def _current_group_id(cx: EvalContext) -> StackValue:
     return txns[cx.group_index].group if cx.group_index < len(txns) else ZERO_ADDRESS
 
 
-def app_address(app_id: int) -> bytes:
-    """The account an app controls: sha512/256("appID" || app id as 8 bytes)."""
-    return sha512_256(b"appID" + app_id.to_bytes(8, "big"))
+def _creator_address(cx: EvalContext) -> StackValue:
+    params = app_call(cx).state.app_params(cx.app_id)
+    if params is None:
+        raise LogicError("No params for current app")
+    return params.creator
+
+
+def _caller_id(cx: EvalContext) -> StackValue:
+    return cx.app.caller_app_id if cx.app is not None else 0
+
+
+def _caller_address(cx: EvalContext) -> StackValue:
+    caller = cx.app.caller_app_id if cx.app is not None else 0
+    return app_address(caller) if caller else ZERO_ADDRESS
 
 
 def _not_yet(name: str) -> Callable[[EvalContext], StackValue]:
@@ -413,11 +428,11 @@ GLOBAL_FIELDS: dict[str, Callable[[EvalContext], StackValue]] = {
     "LatestTimestamp": _chain("LatestTimestamp", "latest_timestamp"),
     "CurrentApplicationID": lambda cx: cx.app_id,
     "CurrentApplicationAddress": lambda cx: app_address(cx.app_id),
-    "CreatorAddress": _not_yet("CreatorAddress"),
+    "CreatorAddress": _creator_address,
     "GroupID": _current_group_id,
     "OpcodeBudget": lambda cx: cx.budget.remaining,
-    "CallerApplicationID": lambda cx: 0,  # no inner app calls yet: never called by an app
-    "CallerApplicationAddress": lambda cx: ZERO_ADDRESS,
+    "CallerApplicationID": _caller_id,
+    "CallerApplicationAddress": _caller_address,
     "AssetCreateMinBalance": lambda cx: cx.globals.asset_create_min_balance,
     "AssetOptInMinBalance": lambda cx: cx.globals.asset_opt_in_min_balance,
     "GenesisHash": lambda cx: cx.globals.genesis_hash,
