@@ -6,7 +6,7 @@ import time
 from functools import cache
 
 import pyteal as pt
-from avm_app_helpers import APP, ALICE, Txn, app_kw
+from avm_app_helpers import ALICE, APP, Txn, app_kw
 from beaker import Application, GlobalStateValue
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
