@@ -21,6 +21,8 @@ from ..avm.disassembler import DisassemblyError, disassemble
 from ..encoding import EncodingError, b64, decode_address, decode_txid, encode_address
 from ..ledger.errors import DecodeError, LedgerError, NotFound, TransactionRejected
 from ..ledger.ledger import Ledger
+from ..ledger.simulate import SimulateRequestError
+from ..ledger.simulate import simulate as simulate_groups
 from .algod_shapes import (
     account_json,
     asset_params_json,
@@ -38,6 +40,8 @@ from .http import (
     wants_msgpack,
     with_cors,
 )
+from .simulate_models import SimulateBodyError, parse_simulate_body
+from .simulate_shapes import simulation_body
 
 MAX_BODY_BYTES = 10 * 1024 * 1024
 MAX_TEAL_BYTES = 200_000  # algod's MaxTealSourceBytes, for /v2/teal/compile and disassemble
@@ -182,6 +186,18 @@ def create_algod_app(
             raise ApiError(400, exc.message) from None
         return json_response({"txId": txids[0]})
 
+    async def simulate(request: Request) -> Response:
+        as_msgpack = wants_msgpack(request)
+        try:
+            groups, options = parse_simulate_body(await request.body(), as_msgpack)
+            result = simulate_groups(ledger, groups, options)
+        except SimulateBodyError as exc:
+            raise ApiError(400, str(exc)) from None
+        except SimulateRequestError as exc:
+            raise ApiError(400, exc.message) from None
+        body = simulation_body(result, as_msgpack)
+        return msgpack_response(body) if as_msgpack else json_response(body)
+
     async def pending_list(request: Request) -> Response:
         body = {"top-transactions": [], "total-transactions": 0}
         return msgpack_response(body) if wants_msgpack(request) else json_response(body)
@@ -289,6 +305,7 @@ def create_algod_app(
         Route("/v2/status/wait-for-block-after/{round}", wait_for_block),
         Route("/v2/transactions/params", params),
         Route("/v2/transactions", send, methods=["POST"]),
+        Route("/v2/transactions/simulate", simulate, methods=["POST"]),
         Route("/v2/transactions/pending", pending_list),
         Route("/v2/transactions/pending/{txid}", pending),
         Route("/v2/accounts/{address}", account),

@@ -17,6 +17,7 @@ from .views import GlobalView, GroupView
 
 if TYPE_CHECKING:
     from .app_state import AppState, InnerResult, InnerTxn
+    from .trace import ProgramTracer
 
 StackValue = int | bytes
 
@@ -117,6 +118,7 @@ class EvalContext:
         "globals",
         "app_id",
         "app",
+        "tracer",
     )
 
     def __init__(
@@ -130,6 +132,7 @@ class EvalContext:
         globals: GlobalView | None = None,
         app_id: int = 0,
         app: AppCallContext | None = None,
+        tracer: ProgramTracer | None = None,
     ) -> None:
         if mode not in (Mode.SIG, Mode.APP):
             raise ValueError("a program runs either as a logic sig (Mode.SIG) or an app (Mode.APP)")
@@ -154,3 +157,4 @@ class EvalContext:
         self.globals = globals if globals is not None else GlobalView()
         self.app_id = app_id
         self.app = app  # app mode with chain state: what the state and inner ops work on
+        self.tracer = tracer  # set by simulate: the run then records each opcode's effects

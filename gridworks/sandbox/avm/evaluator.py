@@ -15,6 +15,7 @@ from .errors import LogicError
 from .group_resources import begin_app_call
 from .program import BACK_BRANCH_VERSION, Program, check_program
 from .spec import Mode
+from .trace import ProgramTracer
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,7 +30,10 @@ def evaluate(program: bytes | Program, ctx: EvalContext) -> EvalResult:
     try:
         checked = program if isinstance(program, Program) else check_program(program, ctx.mode)
         _begin(checked, ctx)
-        _run(checked, ctx)
+        if ctx.tracer is None:
+            _run(checked, ctx)
+        else:
+            _run_traced(checked, ctx, ctx.tracer)
     except LogicError:
         raise
     except Exception as exc:  # a bug of ours must still look like a failed program
@@ -102,6 +106,48 @@ def _run(program: Program, ctx: EvalContext) -> None:
             target = op(ctx, imm)
             if len(stack) > MAX_STACK_DEPTH:
                 raise LogicError("stack overflow")
+            pc = next_pc if target is None else target
+    except LogicError as err:
+        if err.pc is not None:
+            raise
+        raise LogicError(err.reason, pc) from None
+    except Exception as exc:
+        name = program.at(pc).spec.name
+        raise LogicError(f"internal error executing {name}: {exc!r}", pc) from exc
+    finally:
+        ctx.pc = pc
+        ctx.cost = used
+
+
+def _run_traced(program: Program, ctx: EvalContext, tracer: ProgramTracer) -> None:
+    """`_run` with the tracer told of every opcode: kept apart so `_run` stays lean."""
+    steps = program.steps
+    stack = ctx.stack
+    budget = ctx.budget
+    end = len(program.bytecode)
+    pc = program.start
+    used = ctx.cost
+    tracer.begin(program)
+    try:
+        while pc < end:
+            op, imm, next_pc, cost, nargs, per_length = steps[pc]  # type: ignore[misc]
+            tracer.before(ctx, pc)
+            if len(stack) < nargs:
+                raise LogicError(f"stack underflow in {program.at(pc).spec.name}")
+            if per_length is not None:
+                cost += _length_cost(stack, per_length)
+            if cost > budget.remaining:
+                raise LogicError(
+                    f"dynamic cost budget exceeded, executing {program.at(pc).spec.name}: "
+                    f"local program cost was {used}"
+                )
+            budget.remaining -= cost
+            used += cost
+            ctx.pc = pc  # ops that spawn inner programs may read it
+            target = op(ctx, imm)
+            if len(stack) > MAX_STACK_DEPTH:
+                raise LogicError("stack overflow")
+            tracer.after(ctx)
             pc = next_pc if target is None else target
     except LogicError as err:
         if err.pc is not None:

@@ -6,13 +6,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from ..encoding import ZERO_ADDRESS, b64, encode_address, hash_obj
-from .apply.asset_config import apply_asset_config
-from .apply.asset_freeze import apply_asset_freeze
-from .apply.asset_transfer import apply_asset_transfer
-from .apply.common import ApplyData, move_algos
-from .apply.keyreg import apply_keyreg
-from .apply.payment import apply_payment
-from .errors import LedgerError, MalformedTransaction, SignatureError, TransactionRejected
+from .app_run import AppRun
+from .apply.common import ApplyData
+from .apply.dispatch import apply_transaction
+from .errors import MalformedTransaction, SignatureError, TransactionRejected
+from .eval_hooks import EvalHooks
 from .logicsig import run_logic_sigs
 from .params import ConsensusParams
 from .signatures import check_signature
@@ -33,6 +31,9 @@ class BlockContext:
     is_known_txid: Callable[[bytes], bool]
     lease_in_use: Callable[[bytes, bytes], bool]
     block_timestamp: Callable[[int], int | None] | None = None
+    block_seed: Callable[[int], bytes | None] | None = None
+    latest_timestamp: int = 0  # the previous block's (go: global LatestTimestamp)
+    hooks: EvalHooks | None = None  # simulate's overrides and tracers; None when submitting
 
 
 @dataclass(slots=True)
@@ -59,19 +60,23 @@ def evaluate_group(
     txns = [stxn.txn for stxn in group]
     for stxn in group:
         check_well_formed(stxn.txn, params)
-        check_signature(stxn, params)
+        if ctx.hooks is None or not ctx.hooks.skips_signature(stxn):
+            check_signature(stxn, params)
     run_logic_sigs(group, ctx)
     _check_group_id(txns)
     _check_fees(txns, params)
     _check_context(txns, ctx)
 
     ov = Overlay(state)
+    run = None
+    if any(txn.type == "appl" for txn in txns):
+        run = AppRun.for_group(txns, ctx, ctx.latest_timestamp)
     results = []
-    for stxn in group:
+    for index, stxn in enumerate(group):
         try:
-            results.append(_apply(ov, stxn, ctx))
+            results.append(_apply(ov, stxn, ctx, run, index))
         except TransactionRejected as exc:
-            if exc.message.startswith("transaction "):
+            if exc.message.startswith(f"transaction {stxn.txn.txid}"):
                 raise
             raise TransactionRejected(f"transaction {stxn.txn.txid}: {exc.message}") from None
     return GroupResult(ov.delta(), results)
@@ -140,7 +145,9 @@ def _check_context(txns: list[Transaction], ctx: BlockContext) -> None:
             leases.add(key)
 
 
-def _apply(ov: Overlay, stxn: SignedTransaction, ctx: BlockContext) -> ApplyData:
+def _apply(
+    ov: Overlay, stxn: SignedTransaction, ctx: BlockContext, run: AppRun | None, index: int
+) -> ApplyData:
     txn = stxn.txn
     ov.touched.clear()
     new_index = ov.next_index()
@@ -152,27 +159,10 @@ def _apply(ov: Overlay, stxn: SignedTransaction, ctx: BlockContext) -> ApplyData
             f"{encode_address(expected)} but was actually authorized by "
             f"{encode_address(stxn.authorizer)}"
         )
-    move_algos(ov, txn.sender, ctx.fee_sink, txn.fee)
-    if txn.rekey_to != ZERO_ADDRESS:
-        acct = ov.account_for_update(txn.sender)
-        acct.auth_addr = ZERO_ADDRESS if txn.rekey_to == txn.sender else txn.rekey_to
-
     ad = ApplyData()
-    kind = txn.type
-    if kind == "pay":
-        apply_payment(ov, txn, ad)
-    elif kind == "axfer":
-        apply_asset_transfer(ov, txn, ad)
-    elif kind == "acfg":
-        apply_asset_config(ov, txn, ad, new_index)
-    elif kind == "afrz":
-        apply_asset_freeze(ov, txn, ad)
-    elif kind == "keyreg":
-        apply_keyreg(ov, txn, ad, ctx.round)
-    elif kind == "appl":
-        raise TransactionRejected("application calls are not supported by the embedded sandbox yet")
-    else:  # parse_transaction admits no other type
-        raise LedgerError(f"transaction {txn.txid}: unknown type {kind!r}")
+    apply_transaction(ov, txn, ad, ctx, new_index, run, index)
+    if run is not None:
+        run.record_effects(index, ad)
     _check_min_balances(ov, ctx)
     return ad
 

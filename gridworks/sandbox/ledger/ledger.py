@@ -15,10 +15,11 @@ from typing import Any
 
 from ..encoding import ZERO_ADDRESS, b64decode, decode_address, hash_obj, sha512_256
 from .errors import NotFound
+from .eval_hooks import EvalHooks
 from .evaluator import BlockContext, evaluate_group
 from .genesis import genesis_hash, genesis_id
 from .params import CURRENT, ConsensusParams
-from .records import OFFLINE, ONLINE, Account, AssetParams, Holding
+from .records import OFFLINE, ONLINE, Account, AppParams, AssetParams, Holding, LocalState
 from .state import Delta, LedgerState
 from .store import Store
 from .transaction import SignedTransaction, decode_signed_transactions
@@ -110,16 +111,7 @@ class Ledger:
     def submit_group(self, group: list[SignedTransaction]) -> list[str]:
         with self.lock:
             next_round = self.round + 1
-            ctx = BlockContext(
-                round=next_round,
-                genesis_id=self.genesis_id,
-                genesis_hash=self.genesis_hash,
-                fee_sink=self.fee_sink,
-                params=self.params,
-                is_known_txid=self._is_known_txid,
-                lease_in_use=lambda sender, lease: self._lease_in_use(sender, lease, next_round),
-                block_timestamp=self._block_timestamp,
-            )
+            ctx = self.block_context()
             result = evaluate_group(self.state, group, ctx)
             header = self._next_header(next_round, group, result.delta.txn_counter or 0)
             block = dict(header)
@@ -155,9 +147,30 @@ class Ledger:
             listener(next_round)
         return [stxn.txn.txid for stxn in group]
 
+    def block_context(self, hooks: EvalHooks | None = None) -> BlockContext:
+        """The context of the next block, as submit and simulate evaluate groups in it."""
+        next_round = self.round + 1
+        return BlockContext(
+            round=next_round,
+            genesis_id=self.genesis_id,
+            genesis_hash=self.genesis_hash,
+            fee_sink=self.fee_sink,
+            params=self.params,
+            is_known_txid=self._is_known_txid,
+            lease_in_use=lambda sender, lease: self._lease_in_use(sender, lease, next_round),
+            block_timestamp=self._block_timestamp,
+            block_seed=self._block_seed,
+            latest_timestamp=int(self._last_header["ts"]),
+            hooks=hooks,
+        )
+
     def _block_timestamp(self, round_: int) -> int | None:
         block = self.store.block(round_)
         return None if block is None else int(block["ts"])
+
+    def _block_seed(self, round_: int) -> bytes | None:
+        block = self.store.block(round_)
+        return None if block is None else bytes(block["seed"])
 
     def _is_known_txid(self, txid: bytes) -> bool:
         return txid in self._recent or self.store.txid_location(txid) is not None
@@ -236,6 +249,35 @@ class Ledger:
             params = self.state.asset(asset_id)
             return params.copy() if params else None
 
+    def app(self, app_id: int) -> AppParams | None:
+        """An app's parameters and global state (a copy), or None if it does not exist."""
+        with self.lock:
+            app = self.state.app(app_id)
+            return app.copy() if app else None
+
+    def local_state(self, addr: bytes, app_id: int) -> LocalState | None:
+        with self.lock:
+            local = self.state.local_state(addr, app_id)
+            return local.copy() if local else None
+
+    def apps_created_by(self, addr: bytes) -> dict[int, AppParams]:
+        with self.lock:
+            ids = sorted(self.state.apps_by_creator.get(addr, ()))
+            return {aid: self.state.apps[aid].copy() for aid in ids}
+
+    def apps_opted_in(self, addr: bytes) -> dict[int, LocalState]:
+        with self.lock:
+            ids = sorted(self.state.locals_by_account.get(addr, ()))
+            return {aid: self.state.locals[(addr, aid)].copy() for aid in ids}
+
+    def box(self, app_id: int, name: bytes) -> bytes | None:
+        with self.lock:
+            return self.state.box(app_id, name)
+
+    def box_names(self, app_id: int) -> list[bytes]:
+        with self.lock:
+            return sorted(self.state.boxes_by_app.get(app_id, ()))
+
     def minimum_balance(self, acct: Account) -> int:
         return self.params.minimum_balance(acct)
 
@@ -275,6 +317,14 @@ class Ledger:
                 digest.update(repr((key, self.state.holdings[key])).encode())
             for aid in sorted(self.state.assets):
                 digest.update(repr((aid, self.state.assets[aid])).encode())
+            for app_id in sorted(self.state.apps):
+                app = self.state.apps[app_id]
+                digest.update(repr((app_id, app, sorted(app.global_state.items()))).encode())
+            for key in sorted(self.state.locals):
+                local = self.state.locals[key]
+                digest.update(repr((key, local.schema, sorted(local.values.items()))).encode())
+            for box_key in sorted(self.state.boxes):
+                digest.update(repr((box_key, self.state.boxes[box_key])).encode())
             return digest.hexdigest()
 
     def close(self) -> None:

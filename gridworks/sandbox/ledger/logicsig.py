@@ -34,17 +34,22 @@ def run_logic_sigs(group: list[SignedTransaction], ctx: BlockContext) -> None:
         lsig = stxn.lsig
         if lsig is None:
             continue
+        hooks = ctx.hooks
         run = EvalContext(
             Mode.SIG, budget=budget, group=view, group_index=index, args=lsig.args,
-            globals=constants,
+            globals=constants, tracer=hooks.logic_sig_tracer(index) if hooks else None,
         )  # fmt: skip
         txid = stxn.txn.txid
         try:
             result = evaluate(lsig.program, run)
         except LogicError as exc:
+            if hooks:
+                hooks.logic_sig_ran(index, run.cost)
             details = "" if exc.pc is None else f". Details: pc={exc.pc}"
             raise SignatureError(
                 f"transaction {txid}: rejected by logic err={exc.reason}{details}"
             ) from None
+        if hooks:
+            hooks.logic_sig_ran(index, result.cost)
         if not result.passed:
             raise SignatureError(f"transaction {txid}: rejected by logic")

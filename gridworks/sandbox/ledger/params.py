@@ -38,6 +38,22 @@ class ConsensusParams:
     box_flat_min_balance: int = 2_500
     box_byte_min_balance: int = 400
 
+    # App calls (go's names, snake-cased): what WellFormed and the apply step enforce.
+    max_app_args: int = 16
+    max_app_total_arg_len: int = 2_048
+    max_app_txn_accounts: int = 4
+    max_app_txn_foreign_apps: int = 8
+    max_app_txn_foreign_assets: int = 8
+    max_app_box_references: int = 8
+    max_app_total_txn_references: int = 8
+    max_extra_app_program_pages: int = 3
+    max_app_program_len: int = 2_048  # per page
+    max_app_total_program_len: int = 2_048  # approval and clear together, per page
+    max_local_schema_entries: int = 16
+    max_global_schema_entries: int = 64
+    max_app_key_len: int = 64
+    min_inner_appl_version: int = 4
+
     def minimum_balance(self, acct: Account) -> int:
         """What `acct` must keep: the base, then per asset, app, schema entry and box byte."""
         return (

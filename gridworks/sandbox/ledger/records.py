@@ -1,8 +1,8 @@
-"""The ledger's state records: accounts, asset holdings and asset parameters."""
+"""The ledger's state records: accounts, asset holdings and parameters, apps and local states."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from ..encoding import ZERO_ADDRESS
@@ -144,3 +144,70 @@ class AssetParams(AssetParamsFields):
             asset_name=r["an"], url=r["au"], metadata_hash=r["am"], manager=r["m"],
             reserve=r["r"], freeze=r["f"], clawback=r["c"], creator=r["cr"],
         )  # fmt: skip
+
+
+StateValue = int | bytes  # a global or local state value: a uint64 or a byte-array
+Schema = tuple[int, int]  # (uints, byte slices): what a state may hold
+
+
+def _state_record(kv: dict[bytes, StateValue]) -> dict[bytes, StateValue]:
+    return dict(kv)
+
+
+@dataclass(slots=True)
+class AppParams:
+    """An app as the ledger keeps it (go: basics.AppParams plus its creator): programs,
+    schemas, extra pages, and its global state, which lives with it as in go."""
+
+    creator: bytes
+    approval_program: bytes = b""
+    clear_state_program: bytes = b""
+    global_schema: Schema = (0, 0)
+    local_schema: Schema = (0, 0)
+    extra_program_pages: int = 0
+    global_state: dict[bytes, StateValue] = field(default_factory=dict)
+
+    def copy(self) -> AppParams:
+        """A copy whose global state may be written without touching this one."""
+        return AppParams(
+            self.creator, self.approval_program, self.clear_state_program, self.global_schema,
+            self.local_schema, self.extra_program_pages, dict(self.global_state),
+        )  # fmt: skip
+
+    def to_record(self) -> dict[str, Any]:
+        return {
+            "cr": self.creator,
+            "ap": self.approval_program,
+            "cs": self.clear_state_program,
+            "gs": list(self.global_schema),
+            "ls": list(self.local_schema),
+            "ep": self.extra_program_pages,
+            "kv": _state_record(self.global_state),
+        }
+
+    @classmethod
+    def from_record(cls, r: dict[str, Any]) -> AppParams:
+        return cls(
+            creator=r["cr"], approval_program=r["ap"], clear_state_program=r["cs"],
+            global_schema=(r["gs"][0], r["gs"][1]), local_schema=(r["ls"][0], r["ls"][1]),
+            extra_program_pages=r["ep"], global_state=dict(r["kv"]),
+        )  # fmt: skip
+
+
+@dataclass(slots=True)
+class LocalState:
+    """An account's state in an app it opted into: the app's local schema when it opted in
+    (go keeps it, so the counters come off right even after the app is deleted) and values."""
+
+    schema: Schema = (0, 0)
+    values: dict[bytes, StateValue] = field(default_factory=dict)
+
+    def copy(self) -> LocalState:
+        return LocalState(self.schema, dict(self.values))
+
+    def to_record(self) -> dict[str, Any]:
+        return {"sch": list(self.schema), "kv": _state_record(self.values)}
+
+    @classmethod
+    def from_record(cls, r: dict[str, Any]) -> LocalState:
+        return cls((r["sch"][0], r["sch"][1]), dict(r["kv"]))

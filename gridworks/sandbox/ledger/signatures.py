@@ -122,3 +122,8 @@ def _check_multisig(
     for sub in signed:
         if not verify(sub.public_key, message, sub.signature):
             raise SignatureError(f"{prefix}: At least one signature didn't pass verification")
+
+
+def is_unsigned(stxn: SignedTransaction) -> bool:
+    """No sig, msig or lsig at all: what simulate's allow-empty-signatures lets through."""
+    return not _present(stxn.sig) and stxn.msig is None and stxn.lsig is None

@@ -13,7 +13,7 @@ from typing import Any
 
 import msgpack
 
-from .records import Account, AssetParams, Holding
+from .records import Account, AppParams, AssetParams, Holding, LocalState
 from .state import Delta, LedgerState
 
 SCHEMA = """
@@ -23,6 +23,13 @@ CREATE TABLE IF NOT EXISTS holdings (
     addr BLOB NOT NULL, asset INTEGER NOT NULL, data BLOB NOT NULL, PRIMARY KEY (addr, asset)
 );
 CREATE TABLE IF NOT EXISTS assets (asset INTEGER PRIMARY KEY, data BLOB NOT NULL);
+CREATE TABLE IF NOT EXISTS apps (app INTEGER PRIMARY KEY, data BLOB NOT NULL);
+CREATE TABLE IF NOT EXISTS local_states (
+    addr BLOB NOT NULL, app INTEGER NOT NULL, data BLOB NOT NULL, PRIMARY KEY (addr, app)
+);
+CREATE TABLE IF NOT EXISTS boxes (
+    app INTEGER NOT NULL, name BLOB NOT NULL, value BLOB NOT NULL, PRIMARY KEY (app, name)
+);
 CREATE TABLE IF NOT EXISTS blocks (rnd INTEGER PRIMARY KEY, data BLOB NOT NULL);
 CREATE TABLE IF NOT EXISTS txids (
     txid BLOB PRIMARY KEY, rnd INTEGER NOT NULL, intra INTEGER NOT NULL,
@@ -83,6 +90,12 @@ class Store:
             delta.holdings[(addr, asset)] = Holding(amount, frozen)
         for asset, data in self.db.execute("SELECT asset, data FROM assets"):
             delta.assets[asset] = AssetParams.from_record(_unpack(data))
+        for app, data in self.db.execute("SELECT app, data FROM apps"):
+            delta.apps[app] = AppParams.from_record(_unpack(data))
+        for addr, app, data in self.db.execute("SELECT addr, app, data FROM local_states"):
+            delta.locals[(addr, app)] = LocalState.from_record(_unpack(data))
+        for app, name, value in self.db.execute("SELECT app, name, value FROM boxes"):
+            delta.boxes[(app, bytes(name))] = bytes(value)
         state.apply(delta)
 
     def commit_block(
@@ -125,6 +138,8 @@ class Store:
                             "INSERT OR REPLACE INTO assets (asset, data) VALUES (?, ?)",
                             (asset, _pack(params.to_record())),
                         )
+                if delta.apps or delta.locals or delta.boxes:
+                    self._write_apps(delta)
                 db.execute("INSERT INTO blocks (rnd, data) VALUES (?, ?)", (round_, _pack(block)))
                 db.executemany(
                     "INSERT INTO txids (txid, rnd, intra, last_valid) VALUES (?, ?, ?, ?)",
@@ -145,6 +160,34 @@ class Store:
             except BaseException:
                 db.execute("ROLLBACK")
                 raise
+
+    def _write_apps(self, delta: Delta) -> None:
+        """Apps, local states and boxes of a block (inside `commit_block`'s transaction)."""
+        db = self.db
+        for app, params in delta.apps.items():
+            if params is None:
+                db.execute("DELETE FROM apps WHERE app = ?", (app,))
+            else:
+                db.execute(
+                    "INSERT OR REPLACE INTO apps (app, data) VALUES (?, ?)",
+                    (app, _pack(params.to_record())),
+                )
+        for (addr, app), local in delta.locals.items():
+            if local is None:
+                db.execute("DELETE FROM local_states WHERE addr = ? AND app = ?", (addr, app))
+            else:
+                db.execute(
+                    "INSERT OR REPLACE INTO local_states (addr, app, data) VALUES (?, ?, ?)",
+                    (addr, app, _pack(local.to_record())),
+                )
+        for (app, name), value in delta.boxes.items():
+            if value is None:
+                db.execute("DELETE FROM boxes WHERE app = ? AND name = ?", (app, name))
+            else:
+                db.execute(
+                    "INSERT OR REPLACE INTO boxes (app, name, value) VALUES (?, ?, ?)",
+                    (app, name, value),
+                )
 
     # lookups
     def block(self, round_: int) -> dict[str, Any] | None:

@@ -2,13 +2,56 @@
 
 from __future__ import annotations
 
+from ..avm.wire import decode_varuint
 from ..encoding import ZERO_ADDRESS
 from .errors import MalformedTransaction
 from .params import ConsensusParams
 from .transaction import Transaction
 
+ON_COMPLETIONS = range(6)  # NoOp, OptIn, CloseOut, ClearState, UpdateApplication, Delete
+UPDATE_APPLICATION = 4
+SYNC_PROGRAMS_VERSION = 6  # from v6 on, approval and clear programs must share a version
 
-def check_well_formed(txn: Transaction, params: ConsensusParams) -> None:
+
+def program_version(program: bytes) -> int:
+    """go's ProgramVersion: the uvarint the program starts with."""
+    if not program:
+        raise ValueError("invalid program (empty)")
+    try:
+        return decode_varuint(program, 0)[0]
+    except ValueError:
+        raise ValueError("invalid version") from None
+
+
+def check_contract_versions(
+    approval: bytes,
+    clear: bytes,
+    params: ConsensusParams,
+    previous: tuple[bytes, bytes] | None = None,
+) -> None:
+    """go's CheckContractVersions: readable versions, equal from v6 on, and (on update) no
+    downgrade of a program that inner calls may reach. Raises ValueError with go's text."""
+    try:
+        av = program_version(approval)
+    except ValueError as exc:
+        raise ValueError(f"bad ApprovalProgram: {exc}") from None
+    try:
+        cv = program_version(clear)
+    except ValueError as exc:
+        raise ValueError(f"bad ClearStateProgram: {exc}") from None
+    if (av >= SYNC_PROGRAMS_VERSION or cv >= SYNC_PROGRAMS_VERSION) and av != cv:
+        raise ValueError(f"program version mismatch: {av} != {cv}")
+    if previous is None:
+        return
+    pav, pcv = (program_version(p) for p in previous)
+    if pav >= params.min_inner_appl_version and av < pav:
+        raise ValueError(f"approval program version downgrade: {av} < {pav}")
+    if pcv >= params.min_inner_appl_version and cv < pcv:
+        raise ValueError(f"clearstate program version downgrade: {cv} < {pcv}")
+
+
+def check_well_formed(txn: Transaction, params: ConsensusParams, *, inner: bool = False) -> None:
+    """`inner`: an app's inner transaction, which carries no genesis hash."""
     prefix = f"transaction {txn.txid}"
 
     def fail(reason: str) -> MalformedTransaction:
@@ -25,7 +68,7 @@ def check_well_formed(txn: Transaction, params: ConsensusParams) -> None:
         )
     if len(txn.note) > params.max_note_bytes:
         raise fail(f"transaction note too big: {len(txn.note)} > {params.max_note_bytes}")
-    if txn.genesis_hash == ZERO_ADDRESS:
+    if txn.genesis_hash == ZERO_ADDRESS and not inner:
         raise fail("genesis hash required")
     if txn.type != "pay" and (txn.amount or txn.receiver != ZERO_ADDRESS):
         raise fail(f"transaction of type {txn.type} has payment fields (rcv, amt)")
@@ -44,6 +87,10 @@ def check_well_formed(txn: Transaction, params: ConsensusParams) -> None:
         raise fail("cannot close asset by clawback")
     if txn.type == "axfer" and txn.xfer_asset == 0 and txn.asset_amount != 0:
         raise fail("asset ID cannot be zero")
+    if txn.type == "appl":
+        reason = app_call_problem(txn, params)
+        if reason is not None:
+            raise fail(reason)
     if txn.type == "afrz":
         if txn.freeze_asset == 0:
             raise fail("asset ID cannot be zero")
@@ -88,3 +135,68 @@ def _check_asset_params(txn: Transaction, params: ConsensusParams, fail) -> None
             f"transaction asset metadata hash must be {params.asset_metadata_hash_bytes} bytes, "
             f"got {len(fields.metadata_hash)}"
         )
+
+
+def app_call_problem(txn: Transaction, params: ConsensusParams) -> str | None:
+    """go's WellFormed rules for an app call, in its order; None when it is well formed."""
+    p = params
+    if txn.on_completion not in ON_COMPLETIONS:
+        return "invalid application OnCompletion"
+    if txn.application_id != 0 and txn.on_completion != UPDATE_APPLICATION:
+        if txn.approval_program or txn.clear_state_program:
+            return "programs may only be specified during application creation or update"
+    else:
+        try:
+            check_contract_versions(txn.approval_program, txn.clear_state_program, params)
+        except ValueError as exc:
+            return str(exc)
+    pages = 1 + txn.extra_program_pages
+    if txn.application_id != 0:
+        if txn.global_schema != (0, 0) or txn.local_schema != (0, 0):
+            return "local and global state schemas are immutable"
+        if txn.extra_program_pages:
+            return "tx.ExtraProgramPages is immutable"
+        pages = 1 + p.max_extra_app_program_pages
+    if len(txn.app_args) > p.max_app_args:
+        return f"too many application args, max {p.max_app_args}"
+    if sum(len(arg) for arg in txn.app_args) > p.max_app_total_arg_len:
+        return f"application args total length too long, max len {p.max_app_total_arg_len} bytes"
+    for field, refs, limit in (
+        ("Accounts", txn.accounts, p.max_app_txn_accounts),
+        ("ForeignApps", txn.foreign_apps, p.max_app_txn_foreign_apps),
+        ("ForeignAssets", txn.foreign_assets, p.max_app_txn_foreign_assets),
+    ):
+        if len(refs) > limit:
+            noun = {"Accounts": "accounts", "ForeignApps": "foreign apps"}.get(
+                field, "foreign assets"
+            )
+            return f"tx.{field} too long, max number of {noun} is {limit}"
+    if len(txn.boxes) > p.max_app_box_references:
+        return f"tx.Boxes too long, max number of box references is {p.max_app_box_references}"
+    total = len(txn.accounts) + len(txn.foreign_apps) + len(txn.foreign_assets) + len(txn.boxes)
+    if total > p.max_app_total_txn_references:
+        return f"tx references exceed MaxAppTotalTxnReferences = {p.max_app_total_txn_references}"
+    if txn.extra_program_pages > p.max_extra_app_program_pages:
+        return (
+            "tx.ExtraProgramPages exceeds MaxExtraAppProgramPages = "
+            f"{p.max_extra_app_program_pages}"
+        )
+    approval, clear = len(txn.approval_program), len(txn.clear_state_program)
+    if approval > pages * p.max_app_program_len:
+        return f"approval program too long. max len {pages * p.max_app_program_len} bytes"
+    if clear > pages * p.max_app_program_len:
+        return f"clear state program too long. max len {pages * p.max_app_program_len} bytes"
+    if approval + clear > pages * p.max_app_total_program_len:
+        return f"app programs too long. max total len {pages * p.max_app_total_program_len} bytes"
+    for i, (index, box_name) in enumerate(txn.boxes):
+        if index > len(txn.foreign_apps):
+            return f"tx.Boxes[{i}].Index is {index}. Exceeds len(tx.ForeignApps)"
+        if len(box_name) > p.max_app_key_len:
+            return f"tx.Boxes[{i}].Name too long, max len {p.max_app_key_len} bytes"
+    if sum(txn.local_schema) > p.max_local_schema_entries:
+        return f"tx.LocalStateSchema too large, max number of keys is {p.max_local_schema_entries}"
+    if sum(txn.global_schema) > p.max_global_schema_entries:
+        return (
+            f"tx.GlobalStateSchema too large, max number of keys is {p.max_global_schema_entries}"
+        )
+    return None

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Any
 
 from ...encoding import encode_address
 from ..errors import TransactionRejected
@@ -10,25 +11,72 @@ from ..records import Holding
 from ..state import Overlay
 from ..transaction import U64_MAX
 
+# go's basics.DeltaAction: what a ValueDelta (`at`) does to a state key.
+SET_BYTES, SET_UINT, DELETE = 1, 2, 3
+
+
+def value_delta(value: int | bytes | None) -> dict[str, Any]:
+    """go's ValueDelta on the wire: {at, bs} or {at, ui}, or {at: 3} for a deletion."""
+    if value is None:
+        return {"at": DELETE}
+    if isinstance(value, bytes):
+        return {"at": SET_BYTES, "bs": value}
+    return {"at": SET_UINT, "ui": value}
+
 
 @dataclass(slots=True)
 class ApplyData:
-    """What applying a transaction produced, reported back as algod does (`ca`, `aca`, `caid`)."""
+    """What applying a transaction produced, as go's ApplyData; `to_wire()` is its msgpack form
+    in a block: `ca`, `aca`, `caid`, `apid`, and `dt` (go's EvalDelta) holding `gd` (global
+    delta: key -> ValueDelta), `ld` (local deltas: account index -> key -> ValueDelta; 0 is the
+    sender, i the i-th of `apat`, beyond them `sa`), `sa` (shared accounts), `lg` (logs) and
+    `itx` (inner transactions, each {"txn": ..., plus its own apply data})."""
 
     closing_amount: int = 0
     asset_closing_amount: int = 0
     created_asset: int = 0
+    created_app: int = 0
+    global_delta: dict[bytes, dict[str, Any]] = field(default_factory=dict)
+    local_deltas: dict[int, dict[bytes, dict[str, Any]]] = field(default_factory=dict)
+    shared_accounts: list[bytes] = field(default_factory=list)
+    logs: list[bytes] = field(default_factory=list)
+    inner: list[dict[str, Any]] = field(default_factory=list)
 
-    def to_wire(self) -> dict[str, int]:
+    def eval_delta(self) -> dict[str, Any]:
         return {
+            key: value
+            for key, value in (
+                ("gd", self.global_delta),
+                ("ld", self.local_deltas),
+                ("sa", self.shared_accounts),
+                ("lg", self.logs),
+                ("itx", self.inner),
+            )
+            if value
+        }
+
+    def clear_eval_delta(self) -> None:
+        """go drops the EvalDelta of a clear-state program that fails or rejects."""
+        self.global_delta = {}
+        self.local_deltas = {}
+        self.shared_accounts = []
+        self.logs = []
+        self.inner = []
+
+    def to_wire(self) -> dict[str, Any]:
+        wire: dict[str, Any] = {
             key: value
             for key, value in (
                 ("ca", self.closing_amount),
                 ("aca", self.asset_closing_amount),
                 ("caid", self.created_asset),
+                ("apid", self.created_app),
             )
             if value
         }
+        if self.global_delta or self.local_deltas or self.logs or self.inner:
+            wire["dt"] = self.eval_delta()
+        return wire
 
 
 def move_algos(ov: Overlay, sender: bytes, receiver: bytes, amount: int) -> None:
