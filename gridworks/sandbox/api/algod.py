@@ -18,17 +18,26 @@ from ... import __version__
 from ..avm.assembler import AssemblyError, assemble, logic_sig_address
 from ..avm.assembler.go_text import parse_bool
 from ..avm.disassembler import DisassemblyError, disassemble
-from ..encoding import EncodingError, b64, decode_address, decode_txid, encode_address
+from ..encoding import (
+    EncodingError,
+    b64,
+    b64decode,
+    decode_address,
+    decode_txid,
+    encode_address,
+)
 from ..ledger.errors import DecodeError, LedgerError, NotFound, TransactionRejected
 from ..ledger.ledger import Ledger
 from ..ledger.simulate import SimulateRequestError
 from ..ledger.simulate import simulate as simulate_groups
 from .algod_shapes import (
     account_json,
+    app_json,
     asset_params_json,
     block_json,
     block_wire,
     holding_json,
+    local_state_json,
     pending_json,
 )
 from .http import (
@@ -88,6 +97,27 @@ class BlockWaiter:
                 await asyncio.wait_for(event.wait(), min(remaining, STOPPING_POLL_SECONDS))
             except TimeoutError:
                 continue
+
+
+def box_name_param(text: str | None) -> bytes:
+    """algod's box name query: `str:`, `int:` (8 bytes big-endian), `b64:` or `addr:`."""
+    if not text:
+        raise ApiError(400, "box name is required: name=<encoding>:<value>")
+    encoding, sep, value = text.partition(":")
+    if not sep:
+        raise ApiError(400, f"invalid box name {text!r}: expected <encoding>:<value>")
+    try:
+        if encoding == "str":
+            return value.encode()
+        if encoding == "int":
+            return int_param(value, "box name").to_bytes(8, "big")
+        if encoding == "b64":
+            return b64decode(value, "box name")
+        if encoding == "addr":
+            return decode_address(value)
+    except EncodingError as exc:
+        raise ApiError(400, f"invalid box name: {exc}") from None
+    raise ApiError(400, f"invalid box name encoding {encoding!r}: use str, int, b64 or addr")
 
 
 def _address(text: str) -> bytes:
@@ -245,6 +275,46 @@ def create_algod_app(
             raise ApiError(404, "asset does not exist")
         return json_response({"index": asset_id, "params": asset_params_json(params)})
 
+    async def application(request: Request) -> Response:
+        app_id = int_param(request.path_params["app_id"], "application-id")
+        params = ledger.app(app_id)
+        if params is None:
+            raise ApiError(404, "application does not exist")
+        return json_response(app_json(app_id, params))
+
+    async def application_boxes(request: Request) -> Response:
+        app_id = int_param(request.path_params["app_id"], "application-id")
+        if ledger.app(app_id) is None:
+            raise ApiError(404, "application does not exist")
+        names = ledger.box_names(app_id)
+        limit = int_param(request.query_params.get("max", "0"), "max")
+        if limit:  # algod: 0 means no limit
+            names = names[:limit]
+        return json_response({"boxes": [{"name": b64(name)} for name in names]})
+
+    async def application_box(request: Request) -> Response:
+        app_id = int_param(request.path_params["app_id"], "application-id")
+        name = box_name_param(request.query_params.get("name"))
+        value = ledger.box(app_id, name)
+        if value is None:
+            raise ApiError(404, "box not found")
+        return json_response({"name": b64(name), "round": ledger.round, "value": b64(value)})
+
+    async def account_application(request: Request) -> Response:
+        as_msgpack = wants_msgpack(request)
+        addr = _address(request.path_params["address"])
+        app_id = int_param(request.path_params["app_id"], "application-id")
+        body: dict[str, Any] = {"round": ledger.round}
+        local = ledger.local_state(addr, app_id)
+        if local is not None:
+            body["app-local-state"] = local_state_json(app_id, local)
+        params = ledger.app(app_id)
+        if params is not None and params.creator == addr:
+            body["created-app"] = app_json(app_id, params)["params"]
+        if len(body) == 1:
+            raise ApiError(404, "account application info not found")
+        return msgpack_response(body) if as_msgpack else json_response(body)
+
     async def block(request: Request) -> Response:
         as_msgpack = wants_msgpack(request)
         round_ = int_param(request.path_params["round"], "round")
@@ -311,6 +381,10 @@ def create_algod_app(
         Route("/v2/accounts/{address}", account),
         Route("/v2/accounts/{address}/assets/{asset_id}", account_asset),
         Route("/v2/assets/{asset_id}", asset),
+        Route("/v2/applications/{app_id}", application),
+        Route("/v2/applications/{app_id}/boxes", application_boxes),
+        Route("/v2/applications/{app_id}/box", application_box),
+        Route("/v2/accounts/{address}/applications/{app_id}", account_application),
         Route("/v2/blocks/{round}", block),
         Route("/v2/ledger/supply", supply),
         Route("/v2/devmode/blocks/offset/{offset}", set_offset, methods=["POST"]),

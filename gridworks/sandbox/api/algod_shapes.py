@@ -7,7 +7,15 @@ from typing import Any
 
 from ..encoding import ZERO_ADDRESS, b64, encode_address
 from ..ledger.ledger import ConfirmedTransaction, Ledger
-from ..ledger.records import ONLINE, STATUS_NAMES, Account, AssetParams, Holding
+from ..ledger.records import (
+    ONLINE,
+    STATUS_NAMES,
+    Account,
+    AppParams,
+    AssetParams,
+    Holding,
+    LocalState,
+)
 from ..ledger.transaction import ADDRESS_KEYS
 
 BLOCK_ADDRESS_KEYS = ADDRESS_KEYS | {"fees", "rwd"}
@@ -71,13 +79,17 @@ def account_json(ledger: Ledger, addr: bytes, exclude_all: bool) -> dict[str, An
         "reward-base": 0,
         "round": ledger.round,
         "status": STATUS_NAMES[acct.status],
-        "total-apps-opted-in": 0,
+        "total-apps-opted-in": acct.total_apps_opted_in,
         "total-assets-opted-in": acct.total_assets,
-        "total-created-apps": 0,
+        "total-created-apps": acct.total_created_apps,
         "total-created-assets": acct.total_created_assets,
-        "total-box-bytes": 0,
-        "total-boxes": 0,
+        "total-box-bytes": acct.total_box_bytes,
+        "total-boxes": acct.total_boxes,
     }
+    if acct.total_uints or acct.total_byte_slices:
+        out["apps-total-schema"] = schema_json((acct.total_uints, acct.total_byte_slices))
+    if acct.total_extra_app_pages:
+        out["apps-total-extra-pages"] = acct.total_extra_app_pages
     if acct.auth_addr != ZERO_ADDRESS:
         out["auth-addr"] = encode_address(acct.auth_addr)
     if acct.status == ONLINE:
@@ -97,9 +109,82 @@ def account_json(ledger: Ledger, addr: bytes, exclude_all: bool) -> dict[str, An
             {"index": aid, "params": asset_params_json(p)}
             for aid, p in ledger.created_assets(addr).items()
         ]
-        out["apps-local-state"] = []
-        out["created-apps"] = []
+        out["apps-local-state"] = [
+            local_state_json(app_id, local) for app_id, local in ledger.apps_opted_in(addr).items()
+        ]
+        out["created-apps"] = [
+            app_json(app_id, params) for app_id, params in ledger.apps_created_by(addr).items()
+        ]
     return out
+
+
+def schema_json(schema: tuple[int, int]) -> dict[str, int]:
+    return {"num-byte-slice": schema[1], "num-uint": schema[0]}
+
+
+def teal_value_json(value: int | bytes) -> dict[str, Any]:
+    if isinstance(value, bytes):
+        return {"type": 1, "bytes": b64(value), "uint": 0}
+    return {"type": 2, "bytes": "", "uint": value}
+
+
+def key_values_json(state: dict[bytes, int | bytes]) -> list[dict[str, Any]]:
+    return [{"key": b64(key), "value": teal_value_json(state[key])} for key in sorted(state)]
+
+
+def app_json(app_id: int, params: AppParams) -> dict[str, Any]:
+    body: dict[str, Any] = {
+        "approval-program": b64(params.approval_program),
+        "clear-state-program": b64(params.clear_state_program),
+        "creator": encode_address(params.creator),
+        "global-state-schema": schema_json(params.global_schema),
+        "local-state-schema": schema_json(params.local_schema),
+    }
+    if params.global_state:
+        body["global-state"] = key_values_json(params.global_state)
+    if params.extra_program_pages:
+        body["extra-program-pages"] = params.extra_program_pages
+    return {"id": app_id, "params": body}
+
+
+def local_state_json(app_id: int, local: LocalState) -> dict[str, Any]:
+    out: dict[str, Any] = {"id": app_id, "schema": schema_json(local.schema)}
+    if local.values:
+        out["key-value"] = key_values_json(local.values)
+    return out
+
+
+def _value_delta_json(delta: dict[str, Any], as_msgpack: bool) -> dict[str, Any]:
+    out: dict[str, Any] = {"action": delta["at"]}
+    if "bs" in delta:
+        out["bytes"] = delta["bs"] if as_msgpack else b64(delta["bs"])
+    if "ui" in delta:
+        out["uint"] = delta["ui"]
+    return out
+
+
+def _state_delta_json(delta: dict[Any, Any], as_msgpack: bool) -> list[dict[str, Any]]:
+    return [
+        {
+            "key": key if as_msgpack else b64(_as_bytes(key)),
+            "value": _value_delta_json(value, as_msgpack),
+        }
+        for key, value in sorted(delta.items(), key=lambda item: _as_bytes(item[0]))
+    ]
+
+
+def _as_bytes(key: bytes | str) -> bytes:
+    return key if isinstance(key, bytes) else key.encode()
+
+
+def _local_delta_address(txn: dict[str, Any], shared: list[bytes], index: int) -> bytes:
+    """go's EvalDelta names accounts by index: 0 the sender, then `apat`, then shared ones."""
+    if index == 0:
+        return bytes(txn["snd"])
+    accounts = txn.get("apat", [])
+    if index <= len(accounts):
+        return bytes(accounts[index - 1])
+    return shared[index - 1 - len(accounts)]
 
 
 def pending_json(confirmed: ConfirmedTransaction, as_msgpack: bool) -> dict[str, Any]:
@@ -116,7 +201,54 @@ def pending_json(confirmed: ConfirmedTransaction, as_msgpack: bool) -> dict[str,
         out["asset-closing-amount"] = ad.get("aca", 0)
     if "caid" in ad:
         out["asset-index"] = ad["caid"]
+    _add_app_results(out, stxn["txn"], ad, as_msgpack)
     out["sender-rewards"] = out["receiver-rewards"] = out["close-rewards"] = 0
+    return out
+
+
+def _add_app_results(
+    out: dict[str, Any], txn: dict[str, Any], ad: dict[str, Any], as_msgpack: bool
+) -> None:
+    """What an app call produced, in algod's pending-transaction fields."""
+    if "apid" in ad:
+        out["application-index"] = ad["apid"]
+    delta = ad.get("dt") or {}
+    if delta.get("gd"):
+        out["global-state-delta"] = _state_delta_json(delta["gd"], as_msgpack)
+    if delta.get("ld"):
+        shared = [bytes(a) for a in delta.get("sa", [])]
+        out["local-state-delta"] = [
+            {
+                "address": (
+                    _local_delta_address(txn, shared, int(index))
+                    if as_msgpack
+                    else encode_address(_local_delta_address(txn, shared, int(index)))
+                ),
+                "delta": _state_delta_json(values, as_msgpack),
+            }
+            for index, values in sorted(delta["ld"].items(), key=lambda item: int(item[0]))
+        ]
+    if delta.get("lg"):
+        out["logs"] = [log if as_msgpack else b64(log) for log in delta["lg"]]
+    if delta.get("itx"):
+        out["inner-txns"] = [_inner_json(inner, as_msgpack) for inner in delta["itx"]]
+
+
+def _inner_json(inner: dict[str, Any], as_msgpack: bool) -> dict[str, Any]:
+    """An inner transaction as algod lists it: a pending-transaction shape of its own."""
+    signed = {"txn": inner["txn"]}
+    ad = {k: v for k, v in inner.items() if k != "txn"}
+    out: dict[str, Any] = {
+        "pool-error": "",
+        "txn": signed if as_msgpack else wire_to_json(signed),
+    }
+    if "caid" in ad:
+        out["asset-index"] = ad["caid"]
+    if "ca" in ad:
+        out["closing-amount"] = ad["ca"]
+    if "aca" in ad:
+        out["asset-closing-amount"] = ad["aca"]
+    _add_app_results(out, inner["txn"], ad, as_msgpack)
     return out
 
 
