@@ -24,6 +24,7 @@ from ..ledger.simulate import (
     Simulation,
     TxnSimulation,
 )
+from ..ledger.simulate_resources import ResourceTracker
 from .algod_shapes import pending_json
 
 Bytes = Callable[[bytes], Any]  # raw bytes in msgpack, base64 text in JSON
@@ -81,7 +82,25 @@ def _group(group: GroupSimulation, as_msgpack: bool, as_bytes: Bytes) -> dict[st
         out["app-budget-added"] = group.app_budget_added
     if group.app_budget_consumed:
         out["app-budget-consumed"] = group.app_budget_consumed
+    if group.unnamed_resources is not None and group.unnamed_resources.any():
+        out["unnamed-resources-accessed"] = _unnamed(group.unnamed_resources)
     return out
+
+
+def _unnamed(tracker: ResourceTracker) -> dict[str, Any]:
+    """go's `SimulateUnnamedResourcesAccessed`, sorted (go's order is arbitrary)."""
+    pairs = (
+        ("accounts", sorted(encode_address(a) for a in tracker.accounts)),
+        ("assets", sorted(tracker.assets)),
+        ("apps", sorted(tracker.apps)),
+        ("asset-holdings", [
+            {"account": encode_address(a), "asset": i} for a, i in sorted(tracker.holdings)
+        ]),
+        ("app-locals", [
+            {"account": encode_address(a), "app": i} for a, i in sorted(tracker.locals)
+        ]),
+    )  # fmt: skip
+    return {key: value for key, value in pairs if value}
 
 
 def _txn(txn: TxnSimulation, as_msgpack: bool, as_bytes: Bytes) -> dict[str, Any]:
@@ -97,6 +116,8 @@ def _txn(txn: TxnSimulation, as_msgpack: bool, as_bytes: Bytes) -> dict[str, Any
         out["exec-trace"] = _exec_trace(txn.trace, as_bytes)
     if txn.fixed_signer is not None:
         out["fixed-signer"] = encode_address(txn.fixed_signer)
+    if txn.unnamed_resources is not None and txn.unnamed_resources.any():
+        out["unnamed-resources-accessed"] = _unnamed(txn.unnamed_resources)
     return out
 
 
@@ -128,6 +149,8 @@ def _units(tracer: ProgramTracer, as_bytes: Bytes) -> list[dict[str, Any]]:
                 {"slot": slot, "new-value": _avm_value(value, as_bytes)}
                 for slot, value in unit.scratch_changes
             ]
+        if unit.spawned_inners:
+            out["spawned-inners"] = list(unit.spawned_inners)
         units.append(out)
     return units
 

@@ -66,13 +66,20 @@ class Frame:
     returns: int = 0
 
 
+MAX_LOG_CALLS = 32
+MAX_LOG_SIZE = 1_024
+
+
 class AppCallContext:
     """What an app call adds to a program run: the chain state it reads and writes, the apps
     that called it (outermost first; empty for a top-level call), and what it has produced so
     far: its logs and its inner transactions, those being built and those submitted (the
     ledger records `logs` and `submitted` as the call's effects when the program ends)."""
 
-    __slots__ = ("state", "callers", "logs", "log_size", "building", "submitted", "last_group")
+    __slots__ = (
+        "state", "callers", "logs", "log_size", "building", "submitted", "last_group",
+        "max_log_calls", "max_log_size",
+    )  # fmt: skip
 
     def __init__(self, state: AppState, *, callers: Sequence[int] = ()) -> None:
         self.state = state
@@ -82,6 +89,9 @@ class AppCallContext:
         self.building: list[InnerTxn] = []  # between itxn_begin and itxn_submit
         self.submitted: list[InnerResult] = []  # every inner transaction, in order
         self.last_group: list[InnerResult] = []  # the last group submitted (for gitxn)
+        # Consensus caps one call's logs (go: MaxLogCalls, MaxLogSize); simulate may lift them.
+        self.max_log_calls = MAX_LOG_CALLS
+        self.max_log_size = MAX_LOG_SIZE
 
     @property
     def caller_app_id(self) -> int:

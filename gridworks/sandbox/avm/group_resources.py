@@ -25,6 +25,7 @@ from .errors import LogicError
 
 if TYPE_CHECKING:
     from .context import EvalContext
+    from .unnamed import UnnamedResources
     from .views import GroupView
 
 BYTES_PER_BOX_REFERENCE = 1_024  # BytesPerBoxReference: read and write budget per box ref
@@ -66,6 +67,7 @@ class GroupResources:
         "read_checked",
         "inners_left",
         "fee_credit",
+        "unnamed",
     )
 
     def __init__(self, group: GroupView, min_fee: int) -> None:
@@ -81,6 +83,7 @@ class GroupResources:
         self.dirty_bytes = 0
         self.read_checked = False
         self.inners_left = MAX_TXN_GROUP_SIZE * MAX_INNER_TRANSACTIONS
+        self.unnamed: UnnamedResources | None = None  # simulate's allow-unnamed-resources
         box_refs = 0
         paid = needed = 0
         for txn in group.txns:

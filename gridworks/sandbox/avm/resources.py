@@ -18,7 +18,9 @@ How a program names a resource changed with the AVM version (go's names):
   when one transaction made that pair available.
 
 Consensus also forbids apps and assets with ids up to 255 (go: AppForbidLowResources). What
-the group makes available, and what it created, is its `GroupResources`.
+the group makes available, and what it created, is its `GroupResources`. When simulate allows
+unnamed resources, its policy (`GroupResources.unnamed`, see `unnamed.py`) is asked last, as go
+asks `UnnamedResources`.
 """
 
 from __future__ import annotations
@@ -62,12 +64,14 @@ def available_account(cx: EvalContext, address: bytes) -> bool:
         address == app_address(app) for app in app_field(txn, "foreign_apps", ())
     ):
         return True
-    if version < CREATED_RESOURCES_VERSION:
-        return False
-    resources = group_resources(cx)
-    if version >= SHARED_RESOURCES_VERSION and address in resources.accounts:
-        return True
-    return resources.created_app_address(address)
+    if version >= CREATED_RESOURCES_VERSION:
+        resources = group_resources(cx)
+        if version >= SHARED_RESOURCES_VERSION and address in resources.accounts:
+            return True
+        if resources.created_app_address(address):
+            return True
+    unnamed = group_resources(cx).unnamed
+    return unnamed is not None and unnamed.available_account(cx, address)
 
 
 def address_value(value: StackValue) -> bytes:
@@ -131,12 +135,18 @@ def available_app(cx: EvalContext, app_id: int) -> bool:
     if app_id == cx.app_id or app_id in app_field(current_txn(cx), "foreign_apps", ()):
         return True
     version = cx.version
-    if version < CREATED_RESOURCES_VERSION:
-        return False
-    resources = group_resources(cx)
-    if version >= SHARED_RESOURCES_VERSION and app_id in resources.apps:
-        return True
-    return resources.created_app(app_id)
+    if version >= CREATED_RESOURCES_VERSION:
+        resources = group_resources(cx)
+        if version >= SHARED_RESOURCES_VERSION and app_id in resources.apps:
+            return True
+        if resources.created_app(app_id):
+            return True
+    unnamed = group_resources(cx).unnamed
+    return (
+        unnamed is not None
+        and app_id > LAST_FORBIDDEN_RESOURCE
+        and unnamed.available_app(cx, app_id)
+    )
 
 
 def available_asset(cx: EvalContext, asset_id: int) -> bool:
@@ -144,12 +154,18 @@ def available_asset(cx: EvalContext, asset_id: int) -> bool:
     if asset_id in app_field(current_txn(cx), "foreign_assets", ()):
         return True
     version = cx.version
-    if version < CREATED_RESOURCES_VERSION:
-        return False
-    resources = group_resources(cx)
-    if version >= SHARED_RESOURCES_VERSION and asset_id in resources.assets:
-        return True
-    return resources.created_asset(asset_id)
+    if version >= CREATED_RESOURCES_VERSION:
+        resources = group_resources(cx)
+        if version >= SHARED_RESOURCES_VERSION and asset_id in resources.assets:
+            return True
+        if resources.created_asset(asset_id):
+            return True
+    unnamed = group_resources(cx).unnamed
+    return (
+        unnamed is not None
+        and asset_id > LAST_FORBIDDEN_RESOURCE
+        and unnamed.available_asset(cx, asset_id)
+    )
 
 
 def _low_app(app_id: int) -> int:
@@ -247,7 +263,13 @@ def allows_holding(cx: EvalContext, address: bytes, asset_id: int) -> bool:
         return available_account(cx, address)
     if resources.created_app_address(address):
         return available_asset(cx, asset_id)
-    return False
+    unnamed = resources.unnamed
+    return (
+        unnamed is not None
+        and available_account(cx, address)
+        and available_asset(cx, asset_id)
+        and unnamed.allows_holding(cx, address, asset_id)
+    )
 
 
 def allows_locals(cx: EvalContext, address: bytes, app_id: int) -> bool:
@@ -259,7 +281,13 @@ def allows_locals(cx: EvalContext, address: bytes, app_id: int) -> bool:
         return available_account(cx, address)
     if resources.created_app_address(address):
         return available_app(cx, app_id)
-    return False
+    unnamed = resources.unnamed
+    return (
+        unnamed is not None
+        and available_app(cx, app_id)
+        and available_account(cx, address)
+        and unnamed.allows_locals(cx, address, app_id)
+    )
 
 
 def _try(resolve: Any, cx: EvalContext, ref: int) -> tuple[int, str | None]:

@@ -29,6 +29,7 @@ class OpcodeTrace:
     stack_pop_count: int = 0
     stack_additions: list[StackValue] = field(default_factory=list)
     scratch_changes: list[tuple[int, StackValue]] = field(default_factory=list)
+    spawned_inners: list[int] = field(default_factory=list)  # inner-trace indexes it submitted
 
 
 def _depth(ins: Instruction) -> int:

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from ..avm.context import MAX_APP_PROGRAM_COST, Budget
+from ..avm.group_resources import GroupResources
 from ..avm.views import GlobalView, GroupView, TxnEffects
 
 if TYPE_CHECKING:
@@ -41,9 +42,14 @@ class AppRun:
             block_seed=ctx.block_seed,
         )  # fmt: skip
         budget = Budget.for_apps(calls)
+        view = GroupView(txns)
         if ctx.hooks is not None:
             ctx.hooks.app_budget_pooled(budget)
-        return cls(ctx, GroupView(txns), budget, globals_)
+            unnamed = ctx.hooks.unnamed_resources(txns)
+            if unnamed is not None:
+                view.resources = GroupResources(view, globals_.min_txn_fee)
+                view.resources.unnamed = unnamed
+        return cls(ctx, view, budget, globals_)
 
     def inner(self, caller: EvalContext, txns: list[Transaction], top_index: int) -> AppRun:
         """An inner group's: it shares the top-level group's resources, budget and globals."""
@@ -55,12 +61,22 @@ class AppRun:
     def add_budget(self, app_calls: int) -> None:
         """go adds 700 to the pool for every app call of an inner group before it runs."""
         self.budget.remaining += app_calls * MAX_APP_PROGRAM_COST
+        if self.ctx.hooks is not None:
+            self.ctx.hooks.inner_budget_added(app_calls * MAX_APP_PROGRAM_COST)
 
     def apply(self, ov: Overlay, txn: Transaction, ad: ApplyData, index: int) -> None:
         """Applies an inner transaction, as a top-level one is applied."""
         from .apply.dispatch import apply_transaction
 
-        apply_transaction(ov, txn, ad, self.ctx, ov.next_index(), self, index)
+        hooks = self.ctx.hooks
+        if hooks is None:
+            apply_transaction(ov, txn, ad, self.ctx, ov.next_index(), self, index)
+            return
+        hooks.inner_txn_started(self.top_index)
+        try:
+            apply_transaction(ov, txn, ad, self.ctx, ov.next_index(), self, index)
+        finally:
+            hooks.inner_txn_finished()
 
     def record_effects(self, index: int, ad: ApplyData) -> None:
         """What member `index` created and logged, for later members (gaid, gitxn ... Logs)."""

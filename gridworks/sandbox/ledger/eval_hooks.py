@@ -12,9 +12,11 @@ from typing import TYPE_CHECKING
 from .signatures import is_unsigned
 
 if TYPE_CHECKING:
-    from ..avm.context import Budget
+    from ..avm.context import AppCallContext, Budget
     from ..avm.trace import ProgramTracer
-    from .transaction import SignedTransaction
+    from ..avm.unnamed import UnnamedResources
+    from .apply.common import ApplyData
+    from .transaction import SignedTransaction, Transaction
 
 
 class EvalHooks:
@@ -39,10 +41,33 @@ class EvalHooks:
         simulate adds its extra opcode budget to it here."""
 
     def app_tracer(self, group_index: int, clear_state: bool) -> ProgramTracer | None:
-        """A tracer for the approval (or clear-state) program of top-level app call
-        `group_index`, or None."""
+        """A tracer for the approval (or clear-state) program about to run under top-level
+        transaction `group_index` (an inner call's when `inner_txn_started` is open), or
+        None."""
         return None
 
     def app_ran(self, group_index: int, cost: int) -> None:
         """An app program of top-level transaction `group_index` (or one of its inner calls)
         spent `cost`."""
+
+    def inner_budget_added(self, amount: int) -> None:
+        """An inner group added `amount` to the pooled app budget (700 per app call)."""
+
+    def unnamed_resources(self, txns: list[Transaction]) -> UnnamedResources | None:
+        """The policy for resources the top-level group `txns` did not name, or None (the
+        AVM then refuses them, as consensus does)."""
+        return None
+
+    def app_started(self, group_index: int, program: bytes, call: AppCallContext) -> None:
+        """An app program of top-level transaction `group_index` is about to run as `call`
+        (inner calls too); `app_ran` follows it. Simulate lifts the log caps here."""
+
+    def inner_txn_started(self, group_index: int) -> None:
+        """An inner transaction under top-level transaction `group_index` is about to apply;
+        `inner_txn_finished` follows it, also when it fails."""
+
+    def inner_txn_finished(self) -> None:
+        """The inner transaction last started is done."""
+
+    def txn_applied(self, group_index: int, apply_data: ApplyData) -> None:
+        """Top-level transaction `group_index` applied (a later one may still fail)."""

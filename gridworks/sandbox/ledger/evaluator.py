@@ -75,6 +75,8 @@ def evaluate_group(
     for index, stxn in enumerate(group):
         try:
             results.append(_apply(ov, stxn, ctx, run, index))
+            if ctx.hooks is not None:
+                ctx.hooks.txn_applied(index, results[-1])
         except TransactionRejected as exc:
             if exc.message.startswith(f"transaction {stxn.txn.txid}"):
                 raise

@@ -14,17 +14,23 @@ import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from ..avm.errors import LogicError
+from ..avm.program import read_version
 from ..avm.trace import ProgramTracer
 from ..encoding import ZERO_ADDRESS
 from .errors import LedgerError
 from .eval_hooks import EvalHooks
 from .evaluator import evaluate_group
 from .signatures import is_unsigned
+from .simulate_resources import ResourceTracker, UnnamedResourcePolicy
 from .transaction import SignedTransaction
 
 if TYPE_CHECKING:
-    from ..avm.context import Budget
+    from ..avm.context import AppCallContext, Budget
+    from .apply.common import ApplyData
     from .ledger import Ledger
+    from .params import ConsensusParams
+    from .transaction import Transaction
 
 # go: simulation.MaxExtraOpcodeBudget, LogBytesLimit and bounds.MaxLogCalls.
 MAX_EXTRA_OPCODE_BUDGET = 20_000 * 16
@@ -80,6 +86,7 @@ class TxnSimulation:
     logic_sig_budget_consumed: int = 0
     trace: ExecTrace | None = None
     fixed_signer: bytes | None = None
+    unnamed_resources: ResourceTracker | None = None  # allow-unnamed-resources: what it used
 
 
 @dataclass(slots=True)
@@ -89,6 +96,7 @@ class GroupSimulation:
     failed_at: list[int] = field(default_factory=list)
     app_budget_added: int = 0
     app_budget_consumed: int = 0
+    unnamed_resources: ResourceTracker | None = None  # group-shared ones (v9+ programs)
 
 
 @dataclass(slots=True)
@@ -101,10 +109,15 @@ class Simulation:
 class _Recorder(EvalHooks):
     """The hooks simulate evaluates with: apply its overrides, collect costs and traces."""
 
-    def __init__(self, options: SimulateOptions, result: GroupSimulation) -> None:
+    def __init__(
+        self, options: SimulateOptions, result: GroupSimulation, params: ConsensusParams
+    ) -> None:
+        self.params = params
         self.allow_empty_signatures = options.allow_empty_signatures
         self.options = options
         self.result = result
+        self.unnamed: UnnamedResourcePolicy | None = None
+        self._inner: list[ExecTrace] = []  # the inner transactions being applied, outermost first
 
     def _tracer(self) -> ProgramTracer | None:
         config = self.options.trace
@@ -134,7 +147,7 @@ class _Recorder(EvalHooks):
     def app_tracer(self, group_index: int, clear_state: bool) -> ProgramTracer | None:
         tracer = self._tracer()
         if tracer is not None:
-            trace = self._trace(group_index)
+            trace = self._inner[-1] if self._inner else self._trace(group_index)
             if clear_state:
                 trace.clear_state = tracer
             else:
@@ -144,6 +157,52 @@ class _Recorder(EvalHooks):
     def app_ran(self, group_index: int, cost: int) -> None:
         self.result.txns[group_index].app_budget_consumed += cost
         self.result.app_budget_consumed += cost
+        if self.unnamed is not None:
+            self.unnamed.leave()
+
+    def inner_budget_added(self, amount: int) -> None:
+        self.result.app_budget_added += amount
+
+    def unnamed_resources(self, txns: list[Transaction]) -> UnnamedResourcePolicy | None:
+        if not self.options.allow_unnamed_resources or self.unnamed is not None:
+            return None  # inner groups share the top-level group's
+        self.unnamed = UnnamedResourcePolicy(txns, self.params)
+        self.result.unnamed_resources = self.unnamed.shared
+        for txn, tracker in zip(self.result.txns, self.unnamed.local, strict=True):
+            txn.unnamed_resources = tracker
+        return self.unnamed
+
+    def app_started(self, group_index: int, program: bytes, call: AppCallContext) -> None:
+        if self.options.allow_more_logging:
+            call.max_log_calls = MAX_LOG_CALLS
+            call.max_log_size = LOG_BYTES_LIMIT
+        if self.unnamed is not None:
+            try:
+                version = read_version(program)[0]
+            except LogicError:  # the run itself reports a bad program
+                version = 0
+            self.unnamed.enter(group_index, version)
+
+    def inner_txn_started(self, group_index: int) -> None:
+        """go nests each inner transaction's trace under the program that submitted it, and
+        marks the opcode that did (`spawned-inners`)."""
+        if not self.options.trace.enable:
+            return
+        parent = self._inner[-1] if self._inner else self._trace(group_index)
+        trace = ExecTrace()
+        parent.inner.append(trace)
+        program = parent.clear_state or parent.approval
+        if program is not None and program.units:
+            program.units[-1].spawned_inners.append(len(parent.inner) - 1)
+        self._inner.append(trace)
+
+    def inner_txn_finished(self) -> None:
+        if self._inner:
+            self._inner.pop()
+
+    def txn_applied(self, group_index: int, apply_data: ApplyData) -> None:
+        """Kept as it applies, so a later failure still reports it (as go does)."""
+        self.result.txns[group_index].apply_data = apply_data.to_wire()
 
 
 def simulate(
@@ -165,7 +224,7 @@ def simulate(
         for given, txn in zip(groups[0], result.txns, strict=True):
             if txn.signed.authorizer != given.authorizer:
                 txn.fixed_signer = txn.signed.authorizer
-        hooks = _Recorder(options, result)
+        hooks = _Recorder(options, result, ledger.params)
         try:
             evaluated = evaluate_group(ledger.state, group, ledger.block_context(hooks))
         except LedgerError as exc:

@@ -71,10 +71,12 @@ def _run(
     top = run.top_level_index(index)
     hooks = run.ctx.hooks
     tracer = None
-    if hooks is not None and not run.callers:
-        tracer = hooks.app_tracer(index, txn.on_completion == CLEAR_STATE)
+    if hooks is not None:
+        tracer = hooks.app_tracer(top, txn.on_completion == CLEAR_STATE)
     state = LedgerAppState(ov, run, app_id, txn, ad, top)
     call = AppCallContext(state, callers=run.callers)
+    if hooks is not None:
+        hooks.app_started(top, program, call)
     cx = EvalContext(
         Mode.APP, budget=run.budget, group=run.view, group_index=index, globals=run.globals,
         app_id=app_id, app=call, tracer=tracer,
