@@ -235,7 +235,7 @@ def test_inner_transactions_are_limited_to_256_per_group_pooled_across_its_calls
     fund(algod, user, app_address(app_id), 1_000_000)
 
     def group(*counts: int) -> list[transaction.SignedTransaction]:
-        # five more calls that submit nothing: their 700 opcodes each pay for the loops
+        # six calls in all: those submitting nothing add their 700 opcodes to pay for the loops
         counts = (*counts, *[0] * (6 - len(counts)))
         calls = [app_call(algod, user, app_id, n, note=bytes([i])) for i, n in enumerate(counts)]
         return grouped(user, *calls)
