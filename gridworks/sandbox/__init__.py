@@ -4,8 +4,21 @@
 for the embedded sandbox by default or for an external node when AlgoKit's env vars are set.
 """
 
+from typing import TYPE_CHECKING, Any
+
 from .embedded import DEFAULT_TOKEN, EmbeddedSandbox, SandboxConfig
-from .network import DevAccount, Network, connect
+
+if TYPE_CHECKING:
+    from .network import DevAccount, Network, connect
+
+
+def __getattr__(name: str) -> Any:
+    # The client side (py-algorand-sdk) loads only when asked for: `sandbox start` needs none.
+    if name in ("DevAccount", "Network", "connect"):
+        from . import network
+
+        return getattr(network, name)
+    raise AttributeError(name)
 
 __all__ = [
     "DEFAULT_TOKEN",

@@ -15,9 +15,6 @@ from starlette.routing import Route
 from starlette.types import ASGIApp
 
 from ... import __version__
-from ..avm.assembler import AssemblyError, assemble, logic_sig_address
-from ..avm.assembler.go_text import parse_bool
-from ..avm.disassembler import DisassemblyError, disassemble
 from ..encoding import (
     EncodingError,
     b64,
@@ -28,8 +25,6 @@ from ..encoding import (
 )
 from ..ledger.errors import DecodeError, LedgerError, NotFound, TransactionRejected
 from ..ledger.ledger import Ledger
-from ..ledger.simulate import SimulateRequestError
-from ..ledger.simulate import simulate as simulate_groups
 from .algod_shapes import (
     account_json,
     app_json,
@@ -49,8 +44,6 @@ from .http import (
     wants_msgpack,
     with_cors,
 )
-from .simulate_models import SimulateBodyError, parse_simulate_body
-from .simulate_shapes import simulation_body
 
 MAX_BODY_BYTES = 10 * 1024 * 1024
 MAX_TEAL_BYTES = 200_000  # algod's MaxTealSourceBytes, for /v2/teal/compile and disassemble
@@ -216,7 +209,13 @@ def create_algod_app(
             raise ApiError(400, exc.message) from None
         return json_response({"txId": txids[0]})
 
+    # The assembler, disassembler and simulator load on first use: `sandbox start` stays fast.
     async def simulate(request: Request) -> Response:
+        from ..ledger.simulate import SimulateRequestError
+        from ..ledger.simulate import simulate as simulate_groups
+        from .simulate_models import SimulateBodyError, parse_simulate_body
+        from .simulate_shapes import simulation_body
+
         as_msgpack = wants_msgpack(request)
         try:
             groups, options = parse_simulate_body(await request.body(), as_msgpack)
@@ -341,6 +340,9 @@ def create_algod_app(
         return json_response({"offset": ledger.timestamp_offset})
 
     async def teal_compile(request: Request) -> Response:
+        from ..avm.assembler import AssemblyError, assemble, logic_sig_address
+        from ..avm.assembler.go_text import parse_bool
+
         flag = request.query_params.get("sourcemap", "false")
         try:
             with_map = parse_bool(flag)
@@ -360,6 +362,8 @@ def create_algod_app(
         return json_response(body)
 
     async def teal_disassemble(request: Request) -> Response:
+        from ..avm.disassembler import DisassemblyError, disassemble
+
         try:
             text = disassemble(await _teal_body(request))
         except DisassemblyError as exc:
