@@ -221,38 +221,12 @@ class AppCall:
     boxes: tuple[tuple[int, bytes], ...] = ((0, SENDER),)
 
 
-def measure_app_call(calls: int) -> tuple[int, float]:
-    """(opcodes of one call, seconds for `calls` calls), each in fresh per-call contexts."""
-    checked = check_program(router(), Mode.APP)
+def measure_calls(program: bytes, call: AppCall, calls: int) -> tuple[int, float]:
+    """(opcodes of one call, seconds for `calls` calls of `program`), each call in fresh
+    per-call contexts as a ledger builds them; every call adds 1 to the global "count"."""
+    checked = check_program(program, Mode.APP)
     state = MemoryState()
     state.create_app(SENDER, APP_ID)
-    call, chain = AppCall(), GlobalView(round=1_500, latest_timestamp=1_700_000_000)
-    cost = 0
-    started = time.perf_counter()
-    for _ in range(calls):
-        ctx = EvalContext(
-            Mode.APP, group=GroupView([call]), app_id=APP_ID, globals=chain,  # type: ignore[list-item]
-            app=AppCallContext(state),
-        )  # fmt: skip
-        result = evaluate(checked, ctx)
-        cost = result.cost
-    elapsed = time.perf_counter() - started
-    assert result.passed and state.global_state[APP_ID][b"count"] == calls
-    return cost, elapsed
-
-
-def measure_beaker_call(calls: int) -> tuple[int, float]:
-    """A Beaker ABI router (`add(uint64)uint64`), assembled by our assembler, called `calls` times."""
-    from algosdk.abi import Method
-    from beaker_counter import counter
-
-    from gridworks.sandbox.avm.assembler import assemble
-
-    checked = check_program(assemble(counter.build().approval_program).bytecode, Mode.APP)
-    state = MemoryState()
-    state.create_app(SENDER, APP_ID)
-    selector = Method.from_signature("add(uint64)uint64").get_selector()
-    call = AppCall(app_args=(selector, (1).to_bytes(8, "big")), boxes=())
     chain = GlobalView(round=1_500, latest_timestamp=1_700_000_000)
     cost = 0
     started = time.perf_counter()
@@ -266,6 +240,23 @@ def measure_beaker_call(calls: int) -> tuple[int, float]:
     elapsed = time.perf_counter() - started
     assert result.passed and state.global_state[APP_ID][b"count"] == calls
     return cost, elapsed
+
+
+def measure_app_call(calls: int) -> tuple[int, float]:
+    return measure_calls(router(), AppCall(), calls)
+
+
+def measure_beaker_call(calls: int) -> tuple[int, float]:
+    """A Beaker ABI router (`add(uint64)uint64`), assembled by our assembler."""
+    from algosdk.abi import Method
+    from beaker_counter import counter
+
+    from gridworks.sandbox.avm.assembler import assemble
+
+    program = assemble(counter.build().approval_program).bytecode
+    selector = Method.from_signature("add(uint64)uint64").get_selector()
+    call = AppCall(app_args=(selector, (1).to_bytes(8, "big")), boxes=())
+    return measure_calls(program, call, calls)
 
 
 def main() -> None:
