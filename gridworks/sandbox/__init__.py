@@ -20,6 +20,7 @@ def __getattr__(name: str) -> Any:
         return getattr(network, name)
     raise AttributeError(name)
 
+
 __all__ = [
     "DEFAULT_TOKEN",
     "DevAccount",

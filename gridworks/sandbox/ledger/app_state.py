@@ -241,7 +241,7 @@ class LedgerAppState:
     def submit_inner(self, txns: Sequence[InnerTxn], caller: EvalContext) -> list[InnerResult]:
         """Applies the inner group on a child overlay, merged only when every member applied."""
         child = self.ov.child()
-        parsed = inner_transactions(txns)
+        parsed = inner_transactions(txns, self.txn.txid_digest, len(self.ad.inner))
         run = self.run.inner(caller, parsed, self.top_index)
         run.add_budget(sum(1 for txn in parsed if txn.type == "appl"))
         results: list[InnerResult] = []

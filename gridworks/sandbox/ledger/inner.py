@@ -1,6 +1,7 @@
 """Inner transactions as ledger transactions: an `InnerTxn` the AVM built becomes the wire map
 algod would record (`itx`) and a parsed `Transaction`, so it applies through the same code as a
-top-level one. An inner group of more than one gets its group id, as go assigns it."""
+top-level one. Its id and, for an inner group of more than one, the group id are what go
+computes with UnifyInnerTxIDs: `InnerID(parent txid, index among the parent's inner txns)`."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from ..avm.app_state import InnerTxn
-from ..encoding import canonicalize, hash_obj
+from ..encoding import canonicalize, encode_txid, hash_obj, sha512_256
 from .transaction import Transaction, parse_transaction
 
 
@@ -66,13 +67,30 @@ def _parse(wire: dict[str, Any]) -> Transaction:
     return parse_transaction(canonicalize(wire))
 
 
-def inner_transactions(txns: Sequence[InnerTxn]) -> list[Transaction]:
-    """The inner group as parsed ledger transactions, with its group id when it has several."""
+def inner_id(txn: Transaction, parent: bytes, index: int) -> bytes:
+    """go's Transaction.InnerID: the hash of the parent's txid, the inner's index among the
+    parent's inner transactions (8 bytes, big-endian) and the transaction's msgpack (no "TX")."""
+    return sha512_256(parent + index.to_bytes(8, "big") + txn.message[2:])
+
+
+def inner_transactions(
+    txns: Sequence[InnerTxn], parent: bytes, offset: int = 0
+) -> list[Transaction]:
+    """The inner group as parsed ledger transactions, with its group id when it has several.
+
+    `parent` is the txid of the app call submitting it (itself an inner id when that call is an
+    inner one) and `offset` the number of inner transactions that call has already submitted.
+    Each transaction's `txid_digest`/`txid` is its inner id, as `txn`/`itxn`/`gtxn TxID` read.
+    """
     wires = [inner_wire(txn) for txn in txns]
     parsed = [_parse(wire) for wire in wires]
     if len(parsed) > 1:
-        gid = hash_obj(b"TG", {"txlist": [txn.digest_without_group() for txn in parsed]})
+        ids = [inner_id(txn, parent, offset + i) for i, txn in enumerate(parsed)]
+        gid = hash_obj(b"TG", {"txlist": ids})
         for wire in wires:
             wire["grp"] = gid
         parsed = [_parse(wire) for wire in wires]
+    for i, txn in enumerate(parsed):
+        txn.txid_digest = inner_id(txn, parent, offset + i)
+        txn.txid = encode_txid(txn.txid_digest)
     return parsed
