@@ -83,16 +83,18 @@ def _group(group: GroupSimulation, as_msgpack: bool, as_bytes: Bytes) -> dict[st
     if group.app_budget_consumed:
         out["app-budget-consumed"] = group.app_budget_consumed
     if group.unnamed_resources is not None and group.unnamed_resources.any():
-        out["unnamed-resources-accessed"] = _unnamed(group.unnamed_resources)
+        out["unnamed-resources-accessed"] = _unnamed(group.unnamed_resources, as_bytes)
     return out
 
 
-def _unnamed(tracker: ResourceTracker) -> dict[str, Any]:
+def _unnamed(tracker: ResourceTracker, as_bytes: Bytes) -> dict[str, Any]:
     """go's `SimulateUnnamedResourcesAccessed`, sorted (go's order is arbitrary)."""
     pairs = (
         ("accounts", sorted(encode_address(a) for a in tracker.accounts)),
         ("assets", sorted(tracker.assets)),
         ("apps", sorted(tracker.apps)),
+        ("boxes", [{"app": app, "name": as_bytes(name)} for app, name in sorted(tracker.boxes)]),
+        ("extra-box-refs", tracker.empty_box_refs),
         ("asset-holdings", [
             {"account": encode_address(a), "asset": i} for a, i in sorted(tracker.holdings)
         ]),
@@ -117,7 +119,7 @@ def _txn(txn: TxnSimulation, as_msgpack: bool, as_bytes: Bytes) -> dict[str, Any
     if txn.fixed_signer is not None:
         out["fixed-signer"] = encode_address(txn.fixed_signer)
     if txn.unnamed_resources is not None and txn.unnamed_resources.any():
-        out["unnamed-resources-accessed"] = _unnamed(txn.unnamed_resources)
+        out["unnamed-resources-accessed"] = _unnamed(txn.unnamed_resources, as_bytes)
     return out
 
 

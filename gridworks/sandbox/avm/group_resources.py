@@ -214,3 +214,5 @@ def begin_app_call(cx: EvalContext) -> None:
         if used > resources.io_budget:
             raise LogicError(f"box read budget ({resources.io_budget}) exceeded")
     resources.read_checked = True
+    if resources.unnamed is not None:
+        resources.unnamed.box_read_surplus(resources.io_budget - used)

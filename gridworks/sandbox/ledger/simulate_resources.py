@@ -5,7 +5,10 @@ A resource is allowed when the group could have named it: each app call has the 
 slots it left empty, and a group of fewer than 16 transactions has the slots of the app calls it
 could still add. Programs before v9 (with no v9 caller) must use the slots of their own
 top-level transaction (`local` trackers); v9+ ones draw on the group's (`shared`), as do all
-holdings and local states. Boxes are not covered: an unnamed box is refused as before.
+holdings and local states. Boxes are always the group's: an unnamed box takes a box-reference
+slot, and so may empty ones (`extra-box-refs`) that raise the I/O budget enough for the box
+bytes read and written. While a program runs, the write budget is as large as the box
+references the group could still add allow (go: maxPossibleBoxIOBudget).
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from ..avm.app_state import app_address
+from ..avm.group_resources import BYTES_PER_BOX_REFERENCE
 from ..avm.resources import APP_ADDRESS_AVAILABLE_VERSION, SHARED_RESOURCES_VERSION
 from ..avm.unnamed import UnnamedResources
 
@@ -30,19 +34,30 @@ class ResourceTracker:
     max_accounts: int = 0
     max_assets: int = 0
     max_apps: int = 0
+    max_boxes: int = 0
     max_total_refs: int = 0
     max_cross_products: int = 0
     accounts: set[bytes] = field(default_factory=set)
     assets: set[int] = field(default_factory=set)
     apps: set[int] = field(default_factory=set)
+    boxes: dict[tuple[int, bytes], int] = field(default_factory=dict)  # -> size when first read
+    empty_box_refs: int = 0  # `extra-box-refs`: refs that only add I/O budget
+    max_write_budget: int = 0  # the most box bytes the group has had written at once
     holdings: set[tuple[bytes, int]] = field(default_factory=set)
     locals: set[tuple[bytes, int]] = field(default_factory=set)
 
     def any(self) -> bool:
-        return bool(self.accounts or self.assets or self.apps or self.holdings or self.locals)
+        """go's HasResources (extra box refs alone do not count)."""
+        return bool(
+            self.accounts or self.assets or self.apps or self.boxes or self.holdings
+            or self.locals
+        )  # fmt: skip
 
     def _refs(self) -> int:
-        return len(self.accounts) + len(self.assets) + len(self.apps)
+        return (
+            len(self.accounts) + len(self.assets) + len(self.apps) + len(self.boxes)
+            + self.empty_box_refs
+        )  # fmt: skip
 
     def has_account(self, address: bytes, version: int) -> bool:
         if address in self.accounts:
@@ -95,6 +110,52 @@ class ResourceTracker:
             self.max_accounts = max(self.max_accounts - 1, 0)
         return True
 
+    def box_io_budget(self) -> int:
+        """The I/O budget of the box refs this tracker added, named or empty."""
+        return (len(self.boxes) + self.empty_box_refs) * BYTES_PER_BOX_REFERENCE
+
+    def _box_slots_left(self) -> int:
+        return min(self.max_boxes - len(self.boxes) - self.empty_box_refs,
+                   self.max_total_refs - self._refs())  # fmt: skip
+
+    def add_box(self, key: tuple[int, bytes], read_size: int, surplus_read: int) -> bool:
+        """Takes a box ref for `key`, with as many empty refs as reading its `read_size` bytes
+        needs, or gives back an empty ref the new one makes unnecessary (go: addBox)."""
+        per_ref = BYTES_PER_BOX_REFERENCE
+        used = sum(self.boxes.values()) + read_size
+        budget = surplus_read + self.box_io_budget() + per_ref  # the new ref adds budget too
+        empty = 0
+        if used > budget:
+            empty = -(-(used - budget) // per_ref)
+        elif self.empty_box_refs and (
+            budget - used >= per_ref and budget - per_ref >= self.max_write_budget
+        ):
+            empty = -1
+        if empty >= self._box_slots_left():
+            return False
+        self.boxes[key] = read_size
+        self.empty_box_refs += empty
+        return True
+
+    def add_empty_box_refs(self, used: int, named_budget: int) -> bool:
+        """Adds the empty refs writing `used` box bytes needs (go:
+        addEmptyBoxRefsForWriteBudget)."""
+        budget = named_budget + self.box_io_budget()
+        if used > budget:
+            extra = -(-(used - budget) // BYTES_PER_BOX_REFERENCE)
+            if extra > self._box_slots_left():
+                return False
+            self.empty_box_refs += extra
+        self.max_write_budget = max(self.max_write_budget, used)
+        return True
+
+    def max_unnamed_boxes(self) -> int:
+        """go: maxPossibleUnnamedBoxes."""
+        return min(
+            self.max_boxes, self.max_total_refs - len(self.accounts) - len(self.assets)
+            - len(self.apps)
+        )  # fmt: skip
+
     def add_cross_product(self, pairs: set[tuple[bytes, int]], pair: tuple[bytes, int]) -> bool:
         if len(self.holdings) + len(self.locals) >= self.max_cross_products:
             return False
@@ -113,6 +174,7 @@ def txn_tracker(txn: Transaction, params: ConsensusParams) -> ResourceTracker:
         - accounts - apps,
         max_assets=params.max_app_txn_foreign_assets - assets,
         max_apps=params.max_app_txn_foreign_apps - apps,
+        max_boxes=params.max_app_box_references - len(txn.boxes),
         max_total_refs=params.max_app_total_txn_references - accounts - assets - apps
         - len(txn.boxes),
     )  # fmt: skip
@@ -132,6 +194,7 @@ def group_tracker(
         max_accounts=unused * (params.max_app_txn_accounts + foreign_apps),
         max_assets=unused * params.max_app_txn_foreign_assets,
         max_apps=unused * foreign_apps,
+        max_boxes=unused * params.max_app_box_references,
         max_total_refs=unused * params.max_app_total_txn_references,
         max_cross_products=per_call * (params.max_group_size - non_app_calls),
     )
@@ -139,6 +202,7 @@ def group_tracker(
         shared.max_accounts += tracker.max_accounts
         shared.max_assets += tracker.max_assets
         shared.max_apps += tracker.max_apps
+        shared.max_boxes += tracker.max_boxes
         shared.max_total_refs += tracker.max_total_refs
     return shared
 
@@ -155,6 +219,8 @@ class UnnamedResourcePolicy(UnnamedResources):
         self.shared = group_tracker(self.local, txns, params)
         self.root = 0
         self._versions: list[int] = []
+        self.named_box_budget = sum(len(txn.boxes) for txn in txns) * BYTES_PER_BOX_REFERENCE
+        self.surplus_read: int | None = None  # what the named refs left of the read budget
 
     def enter(self, root: int, version: int) -> None:
         self.root = root
@@ -238,3 +304,25 @@ class UnnamedResourcePolicy(UnnamedResources):
         pair = (address, app_id)
         shared = self.shared
         return pair in shared.locals or shared.add_cross_product(shared.locals, pair)
+
+    def available_box(self, cx: EvalContext, app_id: int, name: bytes) -> bool:
+        """Boxes are always the group's (go: resourcePolicy.AvailableBox)."""
+        key = (app_id, name)
+        if key in self.shared.boxes:
+            return True
+        assert cx.app is not None
+        content = cx.app.state.box_get(app_id, name)
+        read_size = 0 if content is None else len(content)
+        return self.shared.add_box(key, read_size, self.surplus_read or 0)
+
+    def box_read_surplus(self, surplus: int) -> None:
+        if self.surplus_read is None:
+            self.surplus_read = surplus
+
+    def box_io_budget(self, named: int) -> int:
+        return self.named_box_budget + self.shared.max_unnamed_boxes() * BYTES_PER_BOX_REFERENCE
+
+    def box_bytes_written(self, dirty_bytes: int) -> None:
+        if not self.shared.add_empty_box_refs(dirty_bytes, self.named_box_budget):
+            # cannot happen: the write budget was at most what the free refs allow
+            raise AssertionError(f"cannot add extra box refs for {dirty_bytes} bytes")

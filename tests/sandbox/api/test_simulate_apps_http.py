@@ -15,6 +15,7 @@ from typing import Any
 import pytest
 from algosdk import transaction
 from algosdk.error import AlgodHTTPError
+from algosdk.logic import get_application_address
 from algosdk.v2client import models
 from algosdk.v2client.algod import AlgodClient
 from conftest import send
@@ -244,3 +245,76 @@ def test_a_failing_third_txn_still_reports_the_first_two(
     hi = base64.b64encode(b"hi").decode()
     assert results[0]["logs"] == [hi] and results[1]["logs"] == [hi]
     assert "logs" not in results[2]
+
+
+CREATE_BOX = """
+byte "box"
+txna ApplicationArgs 0
+btoi
+box_create
+"""
+
+
+def _fund_app(algod: AlgodClient, payer: DevAccount, app_id: int) -> None:
+    """Enough for the app account to hold a few boxes."""
+    address = get_application_address(app_id)
+    pay = transaction.PaymentTxn(payer.address, algod.suggested_params(), address, 2_000_000)
+    send(algod, payer.sign(pay))
+
+
+@pytest.mark.parametrize("version", [8, 9])
+def test_unnamed_box_passes_only_with_allow_unnamed_resources(
+    algod: AlgodClient, account_factory: Factory, sandbox: EmbeddedSandbox, version: int
+) -> None:
+    alice = account_factory()
+    app_id = _create_app(algod, sandbox, alice, f"#pragma version {version}\n{CREATE_BOX}")
+    _fund_app(algod, alice, app_id)
+    call = transaction.ApplicationNoOpTxn(
+        alice.address, algod.suggested_params(), app_id, app_args=[(8).to_bytes(8, "big")]
+    )
+    signed = alice.sign(call)
+
+    with untouched(sandbox):
+        with pytest.raises(AlgodHTTPError, match="invalid Box reference 0x626f78"):
+            algod.send_transaction(signed)
+        refused = _simulate(algod, [signed])
+        allowed = _simulate(algod, [signed], allow_unnamed_resources=True)
+
+    assert "invalid Box reference 0x626f78" in refused["failure-message"]
+    assert "failure-message" not in allowed, allowed["failure-message"]
+    assert allowed["eval-overrides"] == {"allow-unnamed-resources": True}
+    # boxes are always the group's, whatever the program version
+    assert allowed["unnamed-resources-accessed"] == {
+        "boxes": [{"app": app_id, "name": base64.b64encode(b"box").decode()}]
+    }
+    assert "unnamed-resources-accessed" not in allowed["txn-results"][0]
+
+
+def test_unnamed_box_beyond_one_ref_budget_reports_extra_box_refs(
+    algod: AlgodClient, account_factory: Factory, sandbox: EmbeddedSandbox
+) -> None:
+    """A 3,000-byte box needs 3 refs' write budget: its own and 2 empty ones."""
+    alice = account_factory()
+    app_id = _create_app(algod, sandbox, alice, f"#pragma version 9\n{CREATE_BOX}")
+    _fund_app(algod, alice, app_id)
+    params = algod.suggested_params()
+    size = (3_000).to_bytes(8, "big")
+    unnamed = transaction.ApplicationNoOpTxn(alice.address, params, app_id, app_args=[size])
+    named = transaction.ApplicationNoOpTxn(
+        alice.address, params, app_id, app_args=[size], boxes=[(app_id, b"box")]
+    )
+
+    with untouched(sandbox):
+        allowed = _simulate(algod, [alice.sign(unnamed)], allow_unnamed_resources=True)
+        over_budget = _simulate(algod, [alice.sign(named)])
+        relaxed = _simulate(algod, [alice.sign(named)], allow_unnamed_resources=True)
+
+    assert "failure-message" not in allowed, allowed["failure-message"]
+    assert allowed["unnamed-resources-accessed"] == {
+        "boxes": [{"app": app_id, "name": base64.b64encode(b"box").decode()}],
+        "extra-box-refs": 2,
+    }
+    assert "write budget (1024) exceeded 3000" in over_budget["failure-message"]
+    # go raises the budget too, but reports no resources when only empty refs were added
+    assert "failure-message" not in relaxed, relaxed["failure-message"]
+    assert "unnamed-resources-accessed" not in relaxed

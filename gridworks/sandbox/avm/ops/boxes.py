@@ -8,7 +8,9 @@ written back whole.
 The budget is the group's: 1,024 bytes per box reference of any of its transactions (empty
 references add budget without naming a box). The boxes the references name must fit it when
 the first app call starts (`group_resources.begin_app_call`), and so must the boxes the group
-writes: a box counts with its size once created or written, until deleted.
+writes: a box counts with its size once created or written, until deleted. Simulate with
+`allow-unnamed-resources` sets a policy (`GroupResources.unnamed`) that may allow a box no
+reference names and widens the write budget; without one, neither is consulted.
 """
 
 from __future__ import annotations
@@ -49,7 +51,10 @@ def available_box(cx: EvalContext, name: bytes, op: BoxOp, size: int = 0) -> byt
     key = (cx.app_id, name)
     dirty = resources.boxes.get(key)
     if dirty is None:
-        raise LogicError(f"invalid Box reference {go_hex(name)}")
+        unnamed = resources.unnamed  # simulate's allow-unnamed-resources, else None
+        if unnamed is None or not unnamed.available_box(cx, cx.app_id, name):
+            raise LogicError(f"invalid Box reference {go_hex(name)}")
+        dirty = resources.boxes[key] = False
     content = app.state.box_get(cx.app_id, name)
     if op is BoxOp.READ:
         return content
@@ -71,8 +76,12 @@ def available_box(cx: EvalContext, name: bytes, op: BoxOp, size: int = 0) -> byt
             resources.dirty_bytes -= len(content)
         dirty = False
     resources.boxes[key] = dirty
-    if resources.dirty_bytes > resources.io_budget:
-        raise LogicError(f"write budget ({resources.io_budget}) exceeded {resources.dirty_bytes}")
+    unnamed = resources.unnamed
+    budget = resources.io_budget if unnamed is None else unnamed.box_io_budget(resources.io_budget)
+    if resources.dirty_bytes > budget:
+        raise LogicError(f"write budget ({budget}) exceeded {resources.dirty_bytes}")
+    if unnamed is not None:
+        unnamed.box_bytes_written(resources.dirty_bytes)
     return content
 
 
