@@ -1,0 +1,101 @@
+"""GNode roles, and which role may sit under which.
+
+``PARENT_ROLES`` is the single table of the tree's shape; ``check_parent`` reads it.
+
+- World is the root (its alias is the root word, e.g. ``d1``) and has no parent.
+- ConductorTopologyNode and MarketMaker sit under the World or under each other: the grid's
+  topology (regions, feeders, markets) nests freely.
+- AtomicTNode and AtomicMeteringNode sit under a ConductorTopologyNode or MarketMaker: they are
+  the leaves of the topology that trade or meter for one device.
+- TerminalAsset sits under an AtomicTNode or AtomicMeteringNode, its alias being the parent's plus
+  ``.ta`` (``d1.isone.ver.keene.holly.ta``).
+- Scada sits under an AtomicTNode, beside its TerminalAsset: in GridWorks the SCADA's alias is the
+  AtomicTNode's alias plus ``.scada`` (``d1.isone.ver.keene.holly.scada``), so the TerminalAsset
+  alias stays a leaf ending in ``.ta`` and the SCADA reports to the AtomicTNode that trades for it.
+- InterconnectionComponent sits under a ConductorTopologyNode: it is a piece of the topology
+  (a transformer, a breaker) rather than a trading actor.
+- TimeCoordinator, PriceService, WeatherService and Supervisor serve a whole world, so they sit
+  directly under the World.
+
+``ALIAS_LAST_WORD`` ties roles to reserved last words: a TerminalAsset's alias ends in ``.ta``
+and a Scada's in ``.scada``, and no other role's alias may end in those words.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from enum import StrEnum
+from types import MappingProxyType
+
+from gridworks.identity.errors import ParentRoleError
+
+
+class GNodeRole(StrEnum):
+    """What a GNode is in the grid; the values are GridWorks' role names."""
+
+    TerminalAsset = "TerminalAsset"
+    AtomicTNode = "AtomicTNode"
+    AtomicMeteringNode = "AtomicMeteringNode"
+    MarketMaker = "MarketMaker"
+    ConductorTopologyNode = "ConductorTopologyNode"
+    InterconnectionComponent = "InterconnectionComponent"
+    Scada = "Scada"
+    TimeCoordinator = "TimeCoordinator"
+    PriceService = "PriceService"
+    WeatherService = "WeatherService"
+    Supervisor = "Supervisor"
+    World = "World"
+
+
+_R = GNodeRole
+
+PARENT_ROLES: Mapping[GNodeRole, frozenset[GNodeRole]] = MappingProxyType(
+    {
+        _R.World: frozenset(),
+        _R.ConductorTopologyNode: frozenset({_R.World, _R.ConductorTopologyNode, _R.MarketMaker}),
+        _R.MarketMaker: frozenset({_R.World, _R.ConductorTopologyNode, _R.MarketMaker}),
+        _R.AtomicTNode: frozenset({_R.ConductorTopologyNode, _R.MarketMaker}),
+        _R.AtomicMeteringNode: frozenset({_R.ConductorTopologyNode, _R.MarketMaker}),
+        _R.TerminalAsset: frozenset({_R.AtomicTNode, _R.AtomicMeteringNode}),
+        _R.Scada: frozenset({_R.AtomicTNode}),
+        _R.InterconnectionComponent: frozenset({_R.ConductorTopologyNode}),
+        _R.TimeCoordinator: frozenset({_R.World}),
+        _R.PriceService: frozenset({_R.World}),
+        _R.WeatherService: frozenset({_R.World}),
+        _R.Supervisor: frozenset({_R.World}),
+    }
+)
+"""For each role, the roles its parent may have; empty means it is the root (World)."""
+
+ALIAS_LAST_WORD: Mapping[GNodeRole, str] = MappingProxyType(
+    {_R.TerminalAsset: "ta", _R.Scada: "scada"}
+)
+"""Roles whose alias must end in a reserved word; no other role's alias may end in one."""
+
+
+def _names(roles: frozenset[GNodeRole]) -> str:
+    return ", ".join(sorted(role.value for role in roles))
+
+
+def check_parent(role: GNodeRole, parent_role: GNodeRole | None) -> None:
+    """Raise ``ParentRoleError`` unless a ``role`` GNode may sit under ``parent_role``.
+
+    ``parent_role`` is ``None`` for a root GNode (only a World may be one).
+    """
+    allowed = PARENT_ROLES[role]
+    if parent_role is None:
+        if allowed:
+            raise ParentRoleError(
+                f"a {role.value} cannot be a root GNode; its parent must be one of: "
+                f"{_names(allowed)}"
+            )
+        return
+    if not allowed:
+        raise ParentRoleError(
+            f"a {role.value} is a root GNode and cannot sit under a {parent_role.value}"
+        )
+    if parent_role not in allowed:
+        raise ParentRoleError(
+            f"a {role.value} cannot sit under a {parent_role.value}; "
+            f"its parent must be one of: {_names(allowed)}"
+        )
