@@ -1,0 +1,235 @@
+"""A thin Python client for GNodeFactory: builds the groups each method needs (approvals, opt-ins,
+box and asset references) and decodes registry records read over algod's box endpoint."""
+
+from __future__ import annotations
+
+import base64
+from dataclasses import dataclass
+from typing import Any
+
+from algosdk import encoding, transaction
+from algosdk.abi import ABIType
+from algosdk.atomic_transaction_composer import (
+    AtomicTransactionComposer,
+    TransactionSigner,
+    TransactionWithSigner,
+)
+from algosdk.v2client.algod import AlgodClient
+from beaker.client import ApplicationClient
+
+from gridworks.contracts.certs import Role, Slot, Status
+from gridworks.contracts.deploy import Sender
+
+RECORD = ABIType.from_string(
+    "(uint8,uint8,string,string,uint64,uint64,uint64,address,address,address)"
+)
+CALL_FEE = 12_000  # covers the inner transactions: budget top-ups and mints
+ZERO = encoding.encode_address(bytes(32))
+
+
+@dataclass(frozen=True)
+class GNode:
+    role: Role
+    status: Status
+    alias: str
+    parent: str
+    primary_cert: int
+    trading_rights: int
+    scada_cert: int
+    owner: str
+    trader: str
+    scada: str
+
+    @classmethod
+    def decode(cls, raw: bytes) -> GNode:
+        v = RECORD.decode(raw)
+        return cls(Role(v[0]), Status(v[1]), *v[2:])
+
+    def cert(self, slot: Slot) -> int:
+        return (self.primary_cert, self.trading_rights, self.scada_cert)[slot - 1]
+
+    def holder(self, slot: Slot) -> str:
+        return (self.owner, self.trader, self.scada)[slot - 1]
+
+
+def record_key(alias: str) -> bytes:
+    return b"g" + alias.encode()
+
+
+def validator_key(address: str) -> bytes:
+    return b"v" + encoding.decode_address(address)
+
+
+class FactoryClient:
+    def __init__(self, app: ApplicationClient) -> None:
+        self.app = app
+        self.algod: AlgodClient = app.client
+
+    @property
+    def address(self) -> str:
+        addr = self.app.app_addr
+        assert addr is not None
+        return addr
+
+    def params(self, fee: int = CALL_FEE) -> transaction.SuggestedParams:
+        sp = self.algod.suggested_params()
+        sp.flat_fee = True
+        sp.fee = fee
+        return sp
+
+    def record(self, alias: str) -> GNode:
+        box = self.algod.application_box_by_name(self.app.app_id, record_key(alias))
+        assert isinstance(box, dict)
+        return GNode.decode(base64.b64decode(box["value"]))
+
+    def validator_alias(self, address: str) -> str:
+        box = self.algod.application_box_by_name(self.app.app_id, validator_key(address))
+        assert isinstance(box, dict)
+        return base64.b64decode(box["value"]).decode()
+
+    def _call(
+        self,
+        method: str,
+        sender: str,
+        signer: TransactionSigner,
+        atc: AtomicTransactionComposer | None = None,
+        **kwargs: Any,
+    ) -> object:
+        return self.app.call(
+            method,
+            sender=sender,
+            signer=signer,
+            suggested_params=self.params(),
+            atc=atc,
+            **kwargs,
+        ).return_value
+
+    def certify_validator(
+        self, admin: str, signer: TransactionSigner, validator: str, alias: str
+    ) -> int:
+        result = self._call(
+            "certify_validator",
+            admin,
+            signer,
+            validator=validator,
+            alias=alias,
+            boxes=[(0, record_key(alias)), (0, validator_key(validator))],
+        )
+        assert isinstance(result, int)
+        return result
+
+    def deliver(self, holder: Sender, alias: str, slot: Slot) -> None:
+        """The holder opts in and has the factory claw the certificate into its account."""
+        asset = self.record(alias).cert(slot)
+        atc = AtomicTransactionComposer()
+        optin = transaction.AssetOptInTxn(holder.address, self.params(1000), asset)
+        atc.add_transaction(TransactionWithSigner(optin, holder.signer))
+        self._call(
+            "deliver",
+            holder.address,
+            holder.signer,
+            atc,
+            alias=alias,
+            slot=int(slot),
+            boxes=[(0, record_key(alias))],
+            foreign_assets=[asset],
+        )
+
+    def create_terminal_asset(
+        self,
+        validator: Sender,
+        alias: str,
+        owner: str,
+        trader: str,
+        *,
+        validator_alias: str | None = None,
+    ) -> GNode:
+        """The validator's 0-Algo approval payment, then the call (both signed by the validator).
+
+        `validator_alias` overrides the registry lookup (to present someone else's credentials).
+        """
+        validator_alias = validator_alias or self.validator_alias(validator.address)
+        vcert = self.record(validator_alias).primary_cert
+        atc = AtomicTransactionComposer()
+        approve = transaction.PaymentTxn(
+            validator.address, self.params(1000), self.address, 0, note=alias.encode()
+        )
+        atc.add_transaction(TransactionWithSigner(approve, validator.signer))
+        self._call(
+            "create_terminal_asset",
+            validator.address,
+            validator.signer,
+            atc,
+            alias=alias,
+            owner=owner,
+            trader=trader,
+            boxes=[
+                (0, record_key(alias)),
+                (0, validator_key(validator.address)),
+                (0, record_key(validator_alias)),
+            ],
+            foreign_assets=[vcert],
+        )
+        return self.record(alias)
+
+    def issue_scada_cert(self, owner: Sender, ta_alias: str, scada: str) -> int:
+        result = self._call(
+            "issue_scada_cert",
+            owner.address,
+            owner.signer,
+            ta_alias=ta_alias,
+            scada=scada,
+            boxes=[(0, record_key(ta_alias))],
+        )
+        assert isinstance(result, int)
+        return result
+
+    def move_trading_rights(self, trader: Sender, ta_alias: str, new_trader: Sender) -> None:
+        """The new trader opts in; the current trader signs the call."""
+        record = self.record(ta_alias)
+        atc = AtomicTransactionComposer()
+        optin = transaction.AssetOptInTxn(
+            new_trader.address, self.params(1000), record.trading_rights
+        )
+        atc.add_transaction(TransactionWithSigner(optin, new_trader.signer))
+        self._call(
+            "move_trading_rights",
+            trader.address,
+            trader.signer,
+            atc,
+            ta_alias=ta_alias,
+            new_trader=new_trader.address,
+            boxes=[(0, record_key(ta_alias))],
+            foreign_assets=[record.trading_rights],
+            accounts=[record.trader, new_trader.address],
+        )
+
+    def set_status(self, admin: str, signer: TransactionSigner, alias: str, status: Status) -> None:
+        self._call(
+            "set_status",
+            admin,
+            signer,
+            alias=alias,
+            status=int(status),
+            boxes=[(0, record_key(alias))],
+        )
+
+    def revoke(self, admin: str, signer: TransactionSigner, alias: str, slot: Slot) -> None:
+        record = self.record(alias)
+        self._call(
+            "revoke",
+            admin,
+            signer,
+            alias=alias,
+            slot=int(slot),
+            boxes=[(0, record_key(alias))],
+            foreign_assets=[record.cert(slot)],
+            accounts=[record.holder(slot)],
+        )
+
+    def get_gnode(self, caller: Sender, alias: str) -> GNode:
+        value = self._call(
+            "get_gnode", caller.address, caller.signer, alias=alias, boxes=[(0, record_key(alias))]
+        )
+        assert isinstance(value, list)
+        return GNode(Role(value[0]), Status(value[1]), *value[2:])

@@ -1,0 +1,515 @@
+"""GNodeFactory: the one contract that certifies validators and mints GNode certificates.
+
+Certificates are ASAs created by this app's account (so "issued by this factory" means
+`creator == factory app address`): total 1, decimals 0, default frozen, and the app is manager,
+reserve, freeze and clawback. A holder therefore cannot pass a certificate on by itself: every
+move (first delivery, a trading-rights sale, a revocation) is a clawback made by the factory.
+
+Minting and delivery are two steps because a holder can only opt in to an asset that exists:
+a minting call leaves the certificate in the app account; the holder opts in and then anyone
+calls `deliver(alias, slot)`, which claws it into the holder recorded in the registry (typically
+the opt-in and `deliver` are one atomic group sent by the holder).
+
+Registry: box b"g" + alias holds the GNode record (the ABI encoding of `GNodeRecord`, with fixed
+offsets for the fields that change, updated in place); box b"v" + validator address holds that
+validator's alias. Records are never deleted, so an alias is never reused, even after permanent
+deactivation.
+
+Revocation (`revoke(alias, slot)`, admin): the factory claws the certificate back into its own
+account and destroys the ASA; the record's asset id becomes 0 and a new certificate of that slot
+can only be minted by a fresh issuing call (for ScadaCert) — TaDeed/TaTradingRights and
+ValidatorCert are not re-minted for the same alias. A destroyed asset cannot satisfy any holder
+check, so revocation is final for that certificate.
+
+The admin may be any address, a k-of-n multisig included: the ledger checks the multisig, the
+contract only compares `Txn.sender()`.
+"""
+
+# No `from __future__ import annotations`: PyTeal reads the ABI types from live annotations.
+import pyteal as pt
+from beaker import Application, GlobalStateValue
+
+from gridworks.contracts.certs import (
+    MAX_ALIAS,
+    SCADA_CERT,
+    TA_DEED,
+    TA_TRADING_RIGHTS,
+    TRANSITION_MASKS,
+    VALIDATOR_CERT,
+    CertKind,
+    Role,
+    Slot,
+    Status,
+    arc3_json,
+    arc3_url,
+    asset_name_expr,
+)
+
+# record head: role(1) status(1) alias-offset(2) parent-offset(2) 3 x asset id(8) 3 x holder(32)
+ROLE_AT = 0
+STATUS_AT = 1
+ID_AT = 6
+HOLDER_AT = ID_AT + 3 * 8
+HEAD = HOLDER_AT + 3 * 32
+
+
+class GNodeRecord(pt.abi.NamedTuple):
+    role: pt.abi.Field[pt.abi.Uint8]
+    status: pt.abi.Field[pt.abi.Uint8]
+    alias: pt.abi.Field[pt.abi.String]
+    parent: pt.abi.Field[pt.abi.String]
+    primary_cert: pt.abi.Field[pt.abi.Uint64]  # ValidatorCert or TaDeed
+    trading_rights: pt.abi.Field[pt.abi.Uint64]
+    scada_cert: pt.abi.Field[pt.abi.Uint64]
+    owner: pt.abi.Field[pt.abi.Address]  # the validator, or the deed owner
+    trader: pt.abi.Field[pt.abi.Address]
+    scada: pt.abi.Field[pt.abi.Address]
+
+
+class FactoryState:
+    admin = GlobalStateValue(pt.TealType.bytes, descr="may be a multisig address")
+    validators = GlobalStateValue(pt.TealType.uint64, default=pt.Int(0))
+    terminal_assets = GlobalStateValue(pt.TealType.uint64, default=pt.Int(0))
+    scada_certs = GlobalStateValue(pt.TealType.uint64, default=pt.Int(0))
+
+
+app = Application(
+    "GNodeFactory",
+    descr="Certifies validators and mints GNode certificates (ValidatorCert, TaDeed, "
+    "TaTradingRights, ScadaCert).",
+    state=FactoryState(),
+)
+
+# ---- helpers ---------------------------------------------------------------------------------
+
+
+def record_key(alias: pt.Expr) -> pt.Expr:
+    return pt.Concat(pt.Bytes("g"), alias)
+
+
+def validator_key(address: pt.Expr) -> pt.Expr:
+    return pt.Concat(pt.Bytes("v"), address)
+
+
+def uint16(value: pt.Expr) -> pt.Expr:
+    return pt.Extract(pt.Itob(value), pt.Int(6), pt.Int(2))
+
+
+def only_admin() -> pt.Expr:
+    return pt.Assert(pt.Txn.sender() == app.state.admin.get(), comment="only the admin")
+
+
+def id_at(slot: pt.Expr) -> pt.Expr:
+    return pt.Int(ID_AT) + (slot - pt.Int(1)) * pt.Int(8)
+
+
+def holder_at(slot: pt.Expr) -> pt.Expr:
+    return pt.Int(HOLDER_AT) + (slot - pt.Int(1)) * pt.Int(32)
+
+
+def field_u8(key: pt.Expr, at: int) -> pt.Expr:
+    return pt.GetByte(pt.BoxExtract(key, pt.Int(at), pt.Int(1)), pt.Int(0))
+
+
+@pt.Subroutine(pt.TealType.none)
+def assert_well_formed(alias: pt.Expr) -> pt.Expr:
+    """Lowercase alphanumeric words joined by single dots, starting with a letter."""
+    i = pt.ScratchVar(pt.TealType.uint64)
+    c = pt.ScratchVar(pt.TealType.uint64)
+    prev = pt.ScratchVar(pt.TealType.uint64)
+    n = pt.Len(alias)
+    return pt.Seq(
+        pt.Assert(n > pt.Int(0), n <= pt.Int(MAX_ALIAS), comment="alias length"),
+        prev.store(pt.GetByte(alias, pt.Int(0))),
+        pt.Assert(prev.load() >= pt.Int(ord("a")), comment="alias starts with a letter"),
+        pt.Assert(prev.load() <= pt.Int(ord("z")), comment="alias starts with a letter"),
+        pt.For(i.store(pt.Int(1)), i.load() < n, i.store(i.load() + pt.Int(1))).Do(
+            c.store(pt.GetByte(alias, i.load())),
+            pt.If(c.load() == pt.Int(ord(".")))
+            .Then(pt.Assert(prev.load() != pt.Int(ord(".")), comment="empty alias word"))
+            .ElseIf(c.load() >= pt.Int(ord("a")))
+            .Then(pt.Assert(c.load() <= pt.Int(ord("z")), comment="alias character"))
+            .Else(
+                pt.Assert(c.load() >= pt.Int(ord("0")), comment="alias character"),
+                pt.Assert(c.load() <= pt.Int(ord("9")), comment="alias character"),
+            ),
+            prev.store(c.load()),
+        ),
+        pt.Assert(prev.load() != pt.Int(ord(".")), comment="empty alias word"),
+    )
+
+
+@pt.Subroutine(pt.TealType.none)
+def assert_terminal_asset_alias(alias: pt.Expr) -> pt.Expr:
+    """Well formed, root word `d...`, `h...` or `w`, last word `ta`."""
+    n = pt.Len(alias)
+    first = pt.GetByte(alias, pt.Int(0))
+    return pt.Seq(
+        pt.OpUp(pt.OpUpMode.OnCall).ensure_budget(
+            n * pt.Int(40) + pt.Int(400), pt.OpUpFeeSource.GroupCredit
+        ),
+        assert_well_formed(alias),
+        pt.Assert(n > pt.Int(3), comment="TerminalAsset alias ends in .ta"),
+        pt.Assert(
+            pt.Extract(alias, n - pt.Int(3), pt.Int(3)) == pt.Bytes(".ta"),
+            comment="TerminalAsset alias ends in .ta",
+        ),
+        pt.Assert(
+            pt.Or(
+                first == pt.Int(ord("d")),
+                first == pt.Int(ord("h")),
+                pt.Extract(alias, pt.Int(0), pt.Int(2)) == pt.Bytes("w."),
+            ),
+            comment="alias root is d..., h... or w",
+        ),
+    )
+
+
+@pt.Subroutine(pt.TealType.uint64)
+def signed_by(address: pt.Expr) -> pt.Expr:
+    """Whether some transaction of this group is signed by (sent from) `address`."""
+    i = pt.ScratchVar(pt.TealType.uint64)
+    return pt.Seq(
+        pt.For(
+            i.store(pt.Int(0)), i.load() < pt.Global.group_size(), i.store(i.load() + pt.Int(1))
+        ).Do(pt.If(pt.Gtxn[i.load()].sender() == address).Then(pt.Return(pt.Int(1)))),
+        pt.Int(0),
+    )
+
+
+def mint(kind: CertKind, alias: pt.Expr) -> pt.Expr:
+    """Creates the certificate in the app account; evaluates to its asset id."""
+    me = pt.Global.current_application_address()
+    return pt.Seq(
+        pt.InnerTxnBuilder.Execute(
+            {
+                pt.TxnField.type_enum: pt.TxnType.AssetConfig,
+                pt.TxnField.config_asset_total: pt.Int(1),
+                pt.TxnField.config_asset_decimals: pt.Int(0),
+                pt.TxnField.config_asset_default_frozen: pt.Int(1),
+                pt.TxnField.config_asset_unit_name: pt.Bytes(kind.unit),
+                pt.TxnField.config_asset_name: asset_name_expr(alias),
+                pt.TxnField.config_asset_url: pt.Bytes(arc3_url(kind)),
+                pt.TxnField.config_asset_metadata_hash: pt.Sha256(arc3_json(kind, alias)),
+                pt.TxnField.config_asset_manager: me,
+                pt.TxnField.config_asset_reserve: me,
+                pt.TxnField.config_asset_freeze: me,
+                pt.TxnField.config_asset_clawback: me,
+                pt.TxnField.fee: pt.Int(0),
+            }
+        ),
+        pt.InnerTxn.created_asset_id(),
+    )
+
+
+@pt.Subroutine(pt.TealType.none)
+def claw(asset: pt.Expr, source: pt.Expr, target: pt.Expr) -> pt.Expr:
+    return pt.InnerTxnBuilder.Execute(
+        {
+            pt.TxnField.type_enum: pt.TxnType.AssetTransfer,
+            pt.TxnField.xfer_asset: asset,
+            pt.TxnField.asset_amount: pt.Int(1),
+            pt.TxnField.asset_sender: source,
+            pt.TxnField.asset_receiver: target,
+            pt.TxnField.fee: pt.Int(0),
+        }
+    )
+
+
+@pt.Subroutine(pt.TealType.uint64)
+def holds(account: pt.Expr, asset: pt.Expr) -> pt.Expr:
+    balance = pt.AssetHolding.balance(account, asset)
+    return pt.Seq(balance, pt.And(balance.hasValue(), balance.value() == pt.Int(1)))
+
+
+@pt.Subroutine(pt.TealType.none)
+def put_record(
+    key: pt.Expr,
+    role: pt.Expr,
+    alias: pt.Expr,
+    parent: pt.Expr,
+    primary: pt.Expr,
+    trading: pt.Expr,
+    owner: pt.Expr,
+    trader: pt.Expr,
+) -> pt.Expr:
+    zero = pt.Global.zero_address()
+    return pt.BoxPut(
+        key,
+        pt.Concat(
+            pt.Extract(pt.Itob(role), pt.Int(7), pt.Int(1)),
+            pt.Bytes("base16", f"{int(Status.ACTIVE):02x}"),
+            uint16(pt.Int(HEAD)),
+            uint16(pt.Int(HEAD + 2) + pt.Len(alias)),
+            pt.Itob(primary),
+            pt.Itob(trading),
+            pt.Itob(pt.Int(0)),
+            owner,
+            trader,
+            zero,
+            uint16(pt.Len(alias)),
+            alias,
+            uint16(pt.Len(parent)),
+            parent,
+        ),
+    )
+
+
+def existing(key: pt.Expr) -> pt.Expr:
+    length = pt.BoxLen(key)
+    return pt.Seq(length, pt.Assert(length.hasValue(), comment="unknown alias"))
+
+
+def assert_active_terminal_asset(key: pt.Expr) -> pt.Expr:
+    return pt.Seq(
+        existing(key),
+        pt.Assert(
+            field_u8(key, ROLE_AT) == pt.Int(int(Role.TERMINAL_ASSET)),
+            comment="not a TerminalAsset",
+        ),
+        pt.Assert(field_u8(key, STATUS_AT) == pt.Int(int(Status.ACTIVE)), comment="not active"),
+    )
+
+
+# ---- methods ---------------------------------------------------------------------------------
+
+
+@app.create
+def create(admin: pt.abi.Address) -> pt.Expr:
+    return pt.Seq(app.initialize_global_state(), app.state.admin.set(admin.get()))
+
+
+@app.external
+def certify_validator(
+    validator: pt.abi.Address, alias: pt.abi.String, *, output: pt.abi.Uint64
+) -> pt.Expr:
+    """Admin only: mints the validator's ValidatorCert (delivered by `deliver(alias, 1)`)."""
+    name = pt.ScratchVar(pt.TealType.bytes)
+    cert = pt.ScratchVar(pt.TealType.uint64)
+    taken = pt.BoxLen(record_key(name.load()))
+    known = pt.BoxLen(validator_key(validator.get()))
+    return pt.Seq(
+        only_admin(),
+        name.store(alias.get()),
+        pt.OpUp(pt.OpUpMode.OnCall).ensure_budget(
+            pt.Len(name.load()) * pt.Int(40) + pt.Int(400), pt.OpUpFeeSource.GroupCredit
+        ),
+        assert_well_formed(name.load()),
+        taken,
+        pt.Assert(pt.Not(taken.hasValue()), comment="alias already registered"),
+        known,
+        pt.Assert(pt.Not(known.hasValue()), comment="validator already certified"),
+        cert.store(mint(VALIDATOR_CERT, name.load())),
+        pt.BoxPut(validator_key(validator.get()), name.load()),
+        put_record(
+            record_key(name.load()),
+            pt.Int(int(Role.VALIDATOR)),
+            name.load(),
+            pt.Bytes(""),
+            cert.load(),
+            pt.Int(0),
+            validator.get(),
+            pt.Global.zero_address(),
+        ),
+        app.state.validators.increment(),
+        output.set(cert.load()),
+    )
+
+
+@app.external
+def create_terminal_asset(
+    alias: pt.abi.String, owner: pt.abi.Address, trader: pt.abi.Address
+) -> pt.Expr:
+    """Needs, immediately before this call, a 0-Algo payment from a certified active validator
+    to the app account whose note is the alias. Mints TaDeed (owner) and TaTradingRights (trader).
+    """
+    name = pt.ScratchVar(pt.TealType.bytes)
+    validator = pt.ScratchVar(pt.TealType.bytes)
+    vkey = pt.ScratchVar(pt.TealType.bytes)
+    cert = pt.ScratchVar(pt.TealType.uint64)
+    deed = pt.ScratchVar(pt.TealType.uint64)
+    valias = pt.BoxGet(validator_key(validator.load()))
+    taken = pt.BoxLen(record_key(name.load()))
+    creator = pt.AssetParam.creator(cert.load())
+    unit = pt.AssetParam.unitName(cert.load())
+    me = pt.Global.current_application_address()
+    approval = pt.Gtxn[pt.Txn.group_index() - pt.Int(1)]
+    return pt.Seq(
+        name.store(alias.get()),
+        pt.Assert(pt.Txn.group_index() > pt.Int(0), comment="needs a validator's approval"),
+        pt.Assert(
+            approval.type_enum() == pt.TxnType.Payment,
+            approval.receiver() == me,
+            approval.amount() == pt.Int(0),
+            approval.close_remainder_to() == pt.Global.zero_address(),
+            approval.rekey_to() == pt.Global.zero_address(),
+            approval.note() == name.load(),
+            comment="needs a validator's approval",
+        ),
+        validator.store(approval.sender()),
+        valias,
+        pt.Assert(valias.hasValue(), comment="not a certified validator"),
+        vkey.store(record_key(valias.value())),
+        pt.Assert(
+            field_u8(vkey.load(), STATUS_AT) == pt.Int(int(Status.ACTIVE)),
+            comment="validator not active",
+        ),
+        cert.store(pt.Btoi(pt.BoxExtract(vkey.load(), pt.Int(ID_AT), pt.Int(8)))),
+        pt.Assert(cert.load() != pt.Int(0), comment="validator's certificate revoked"),
+        creator,
+        unit,
+        pt.Assert(
+            holds(validator.load(), cert.load()),
+            creator.hasValue(),
+            creator.value() == me,
+            unit.value() == pt.Bytes(VALIDATOR_CERT.unit),
+            comment="validator does not hold a ValidatorCert from this factory",
+        ),
+        assert_terminal_asset_alias(name.load()),
+        taken,
+        pt.Assert(pt.Not(taken.hasValue()), comment="alias already registered"),
+        deed.store(mint(TA_DEED, name.load())),
+        put_record(
+            record_key(name.load()),
+            pt.Int(int(Role.TERMINAL_ASSET)),
+            name.load(),
+            pt.Extract(name.load(), pt.Int(0), pt.Len(name.load()) - pt.Int(3)),
+            deed.load(),
+            mint(TA_TRADING_RIGHTS, name.load()),
+            owner.get(),
+            trader.get(),
+        ),
+        app.state.terminal_assets.increment(),
+    )
+
+
+@app.external
+def deliver(alias: pt.abi.String, slot: pt.abi.Uint8) -> pt.Expr:
+    """Claws a freshly minted certificate from the app account into its recorded holder (who
+    must have opted in). Anyone may call: the destination is fixed by the registry."""
+    key = pt.ScratchVar(pt.TealType.bytes)
+    asset = pt.ScratchVar(pt.TealType.uint64)
+    return pt.Seq(
+        key.store(record_key(alias.get())),
+        existing(key.load()),
+        pt.Assert(slot.get() >= pt.Int(int(Slot.PRIMARY)), slot.get() <= pt.Int(int(Slot.SCADA))),
+        asset.store(pt.Btoi(pt.BoxExtract(key.load(), id_at(slot.get()), pt.Int(8)))),
+        pt.Assert(asset.load() != pt.Int(0), comment="no such certificate"),
+        pt.Assert(
+            holds(pt.Global.current_application_address(), asset.load()),
+            comment="already delivered",
+        ),
+        claw(
+            asset.load(),
+            pt.Global.current_application_address(),
+            pt.BoxExtract(key.load(), holder_at(slot.get()), pt.Int(32)),
+        ),
+    )
+
+
+@app.external
+def issue_scada_cert(
+    ta_alias: pt.abi.String, scada: pt.abi.Address, *, output: pt.abi.Uint64
+) -> pt.Expr:
+    """Needs the deed owner's signature in the group. Mints a ScadaCert bound to the TA alias."""
+    key = pt.ScratchVar(pt.TealType.bytes)
+    cert = pt.ScratchVar(pt.TealType.uint64)
+    return pt.Seq(
+        key.store(record_key(ta_alias.get())),
+        assert_active_terminal_asset(key.load()),
+        pt.Assert(
+            signed_by(pt.BoxExtract(key.load(), pt.Int(HOLDER_AT), pt.Int(32))),
+            comment="needs the deed owner's signature",
+        ),
+        pt.Assert(
+            pt.Btoi(pt.BoxExtract(key.load(), id_at(pt.Int(int(Slot.SCADA))), pt.Int(8)))
+            == pt.Int(0),
+            comment="a ScadaCert exists; revoke it first",
+        ),
+        cert.store(mint(SCADA_CERT, ta_alias.get())),
+        pt.BoxReplace(key.load(), id_at(pt.Int(int(Slot.SCADA))), pt.Itob(cert.load())),
+        pt.BoxReplace(key.load(), holder_at(pt.Int(int(Slot.SCADA))), scada.get()),
+        app.state.scada_certs.increment(),
+        output.set(cert.load()),
+    )
+
+
+@app.external
+def move_trading_rights(ta_alias: pt.abi.String, new_trader: pt.abi.Address) -> pt.Expr:
+    """Needs the current trader's signature in the group; the new trader must have opted in."""
+    key = pt.ScratchVar(pt.TealType.bytes)
+    trader = pt.ScratchVar(pt.TealType.bytes)
+    asset = pt.ScratchVar(pt.TealType.uint64)
+    at = holder_at(pt.Int(int(Slot.TRADING)))
+    return pt.Seq(
+        key.store(record_key(ta_alias.get())),
+        assert_active_terminal_asset(key.load()),
+        trader.store(pt.BoxExtract(key.load(), at, pt.Int(32))),
+        pt.Assert(signed_by(trader.load()), comment="needs the current trader's signature"),
+        asset.store(
+            pt.Btoi(pt.BoxExtract(key.load(), id_at(pt.Int(int(Slot.TRADING))), pt.Int(8)))
+        ),
+        pt.Assert(asset.load() != pt.Int(0), comment="no such certificate"),
+        pt.If(holds(trader.load(), asset.load())).Then(
+            claw(asset.load(), trader.load(), new_trader.get())
+        ),
+        pt.BoxReplace(key.load(), at, new_trader.get()),
+    )
+
+
+@app.external
+def set_status(alias: pt.abi.String, status: pt.abi.Uint8) -> pt.Expr:
+    """Admin only. Pending->Active; Active->Suspended|PermanentlyDeactivated;
+    Suspended->Active|PermanentlyDeactivated; PermanentlyDeactivated is final."""
+    key = pt.ScratchVar(pt.TealType.bytes)
+    return pt.Seq(
+        only_admin(),
+        key.store(record_key(alias.get())),
+        existing(key.load()),
+        pt.Assert(status.get() <= pt.Int(int(Status.PERMANENTLY_DEACTIVATED)), comment="status"),
+        pt.Assert(
+            pt.BitwiseAnd(
+                pt.GetByte(pt.Bytes(TRANSITION_MASKS), field_u8(key.load(), STATUS_AT)),
+                pt.ShiftLeft(pt.Int(1), status.get()),
+            ),
+            comment="status transition not allowed",
+        ),
+        pt.BoxReplace(key.load(), pt.Int(STATUS_AT), status.encode()),
+    )
+
+
+@app.external
+def revoke(alias: pt.abi.String, slot: pt.abi.Uint8) -> pt.Expr:
+    """Admin only: claws the certificate back into the app account and destroys the ASA."""
+    key = pt.ScratchVar(pt.TealType.bytes)
+    asset = pt.ScratchVar(pt.TealType.uint64)
+    holder = pt.ScratchVar(pt.TealType.bytes)
+    me = pt.Global.current_application_address()
+    return pt.Seq(
+        only_admin(),
+        key.store(record_key(alias.get())),
+        existing(key.load()),
+        pt.Assert(slot.get() >= pt.Int(int(Slot.PRIMARY)), slot.get() <= pt.Int(int(Slot.SCADA))),
+        asset.store(pt.Btoi(pt.BoxExtract(key.load(), id_at(slot.get()), pt.Int(8)))),
+        pt.Assert(asset.load() != pt.Int(0), comment="no such certificate"),
+        holder.store(pt.BoxExtract(key.load(), holder_at(slot.get()), pt.Int(32))),
+        pt.If(pt.And(holder.load() != me, holds(holder.load(), asset.load()))).Then(
+            claw(asset.load(), holder.load(), me)
+        ),
+        pt.InnerTxnBuilder.Execute(
+            {
+                pt.TxnField.type_enum: pt.TxnType.AssetConfig,
+                pt.TxnField.config_asset: asset.load(),
+                pt.TxnField.fee: pt.Int(0),
+            }
+        ),
+        pt.BoxReplace(key.load(), id_at(slot.get()), pt.Itob(pt.Int(0))),
+    )
+
+
+@app.external(read_only=True)
+def get_gnode(alias: pt.abi.String, *, output: GNodeRecord) -> pt.Expr:
+    record = pt.BoxGet(record_key(alias.get()))
+    return pt.Seq(
+        record, pt.Assert(record.hasValue(), comment="unknown alias"), output.decode(record.value())
+    )
