@@ -422,6 +422,11 @@ def issue_scada_cert(
             comment="needs the deed owner's signature",
         ),
         pt.Assert(
+            pt.Btoi(pt.BoxExtract(key.load(), id_at(pt.Int(int(Slot.PRIMARY))), pt.Int(8)))
+            != pt.Int(0),
+            comment="TaDeed revoked",
+        ),
+        pt.Assert(
             pt.Btoi(pt.BoxExtract(key.load(), id_at(pt.Int(int(Slot.SCADA))), pt.Int(8)))
             == pt.Int(0),
             comment="a ScadaCert exists; revoke it first",
