@@ -2,9 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from functools import partial
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import click
+
+if TYPE_CHECKING:
+    from .identity.chain import Factory
+    from .identity.gnode import GNode
+    from .sandbox import DevAccount, Network
 
 
 @click.group()
@@ -77,3 +86,195 @@ def tour() -> None:
     from .tour import run_tour
 
     run_tour(click.echo)
+
+
+# ---- factory and gnode: thin wrappers over gridworks.identity.chain ---------------------------
+
+KINDS = ("ValidatorCert", "TaDeed", "TaTradingRights", "ScadaCert")
+SIGNER_HELP = "an address in kmd's default wallet, or env:VAR with a mnemonic in VAR"
+
+
+@contextmanager
+def _network() -> Iterator[Network]:
+    from .sandbox import connect
+
+    net = connect()
+    try:
+        yield net
+    finally:
+        net.close()
+
+
+def _app_id(app_id: int | None) -> int:
+    if app_id is None:
+        raise click.UsageError("give --app-id or set GRIDWORKS_FACTORY_APP_ID")
+    return app_id
+
+
+def _run(action: Callable[[], Any]) -> Any:
+    from .identity.errors import IdentityError
+
+    try:
+        return action()
+    except IdentityError as exc:
+        raise click.ClickException(str(exc)) from exc
+
+
+def _summary(node: GNode) -> str:
+    certs = " ".join(f"{k}={v}" for k, v in sorted(node.certificate_asset_ids.items()))
+    return f"{node.alias} ({node.role.value}, {node.status.value}) {certs}".rstrip()
+
+
+def _factory_op(app_id: int | None, specs: tuple[str, ...], op: Callable[..., GNode]) -> None:
+    """Connect, resolve each signer spec, run `op(factory, *accounts)`, print the GNode."""
+    from .identity.chain import Factory
+    from .identity.signers import signer_from
+
+    with _network() as net:
+        chain = Factory(net, _app_id(app_id))
+        accounts: list[DevAccount] = [_run(partial(signer_from, net, spec)) for spec in specs]
+        node = _run(lambda: op(chain, *accounts))
+    click.echo(_summary(node))
+
+
+app_id_option = click.option(
+    "--app-id", type=int, envvar="GRIDWORKS_FACTORY_APP_ID", help="The GNodeFactory's app id."
+)
+sender_option = click.option("--sender", required=True, help=f"Who signs: {SIGNER_HELP}.")
+
+
+@main.group()
+def factory() -> None:
+    """The GNodeFactory on the network `connect()` finds (ALGOD_SERVER & co., or embedded)."""
+
+
+@factory.command("deploy")
+@sender_option
+@click.option("--admin", default=None, help="Admin address [default: the sender].")
+def factory_deploy(sender: str, admin: str | None) -> None:
+    """Create the factory (or reuse the sender's identical one); print its app id."""
+    from .identity.chain import Factory
+    from .identity.signers import signer_from
+
+    with _network() as net:
+        creator = _run(lambda: signer_from(net, sender))
+        made: Factory = _run(lambda: Factory.deploy(net, creator, admin=admin))
+        click.echo(f"factory app id {made.app_id} address {made.address}")
+
+
+@factory.command("certify-validator")
+@click.argument("alias")
+@app_id_option
+@sender_option
+@click.option("--validator", required=True, help=f"The validator: {SIGNER_HELP}.")
+def factory_certify_validator(alias: str, app_id: int | None, sender: str, validator: str) -> None:
+    """Admin: mint a ValidatorCert for ALIAS and deliver it to the validator."""
+    _factory_op(app_id, (sender, validator), lambda f, a, v: f.certify_validator(a, v, alias))
+
+
+@factory.command("create-ta")
+@click.argument("alias")
+@app_id_option
+@sender_option
+@click.option("--owner", required=True, help=f"The TaDeed owner: {SIGNER_HELP}.")
+@click.option("--trader", required=True, help=f"The TaTradingRights holder: {SIGNER_HELP}.")
+def factory_create_ta(alias: str, app_id: int | None, sender: str, owner: str, trader: str) -> None:
+    """Validator: register TerminalAsset ALIAS, delivering TaDeed and TaTradingRights."""
+    _factory_op(
+        app_id,
+        (sender, owner, trader),
+        lambda f, v, o, t: f.create_terminal_asset(v, alias, o, t),
+    )
+
+
+@factory.command("issue-scada")
+@click.argument("ta_alias")
+@app_id_option
+@sender_option
+@click.option("--scada", required=True, help=f"The SCADA's account: {SIGNER_HELP}.")
+def factory_issue_scada(ta_alias: str, app_id: int | None, sender: str, scada: str) -> None:
+    """Deed owner: mint a ScadaCert for TA_ALIAS and deliver it to the SCADA."""
+    _factory_op(app_id, (sender, scada), lambda f, o, s: f.issue_scada_cert(o, ta_alias, s))
+
+
+@factory.command("move-trading-rights")
+@click.argument("ta_alias")
+@app_id_option
+@sender_option
+@click.option("--to", "new_trader", required=True, help=f"The new trader: {SIGNER_HELP}.")
+def factory_move_trading_rights(
+    ta_alias: str, app_id: int | None, sender: str, new_trader: str
+) -> None:
+    """Current trader (sender) and new trader both sign: move TA_ALIAS's TaTradingRights."""
+    _factory_op(app_id, (sender, new_trader), lambda f, t, n: f.move_trading_rights(t, ta_alias, n))
+
+
+def _status_command(name: str, method: str, doc: str) -> None:
+    @factory.command(name, help=doc)
+    @click.argument("alias")
+    @app_id_option
+    @sender_option
+    def command(alias: str, app_id: int | None, sender: str) -> None:
+        _factory_op(app_id, (sender,), lambda f, a: getattr(f, method)(a, alias))
+
+
+_status_command("suspend", "suspend", "Admin: suspend ALIAS (Active -> Suspended).")
+_status_command("reactivate", "reactivate", "Admin: reactivate ALIAS (Suspended -> Active).")
+_status_command("deactivate", "deactivate", "Admin: permanently deactivate ALIAS (final).")
+
+
+@factory.command("revoke")
+@click.argument("alias")
+@click.argument("kind", type=click.Choice(KINDS))
+@app_id_option
+@sender_option
+def factory_revoke(alias: str, kind: str, app_id: int | None, sender: str) -> None:
+    """Admin: claw back and destroy ALIAS's certificate of KIND."""
+    from .identity.certificates import CertificateKind
+
+    _factory_op(app_id, (sender,), lambda f, a: f.revoke(a, alias, CertificateKind(kind)))
+
+
+@main.group()
+def gnode() -> None:
+    """Read GNodes and check certificates on the GNodeFactory's registry."""
+
+
+@contextmanager
+def _reader(app_id: int | None) -> Iterator[Factory]:
+    from .identity.chain import Factory
+
+    with _network() as net:
+        yield Factory(net, _app_id(app_id))
+
+
+@gnode.command("show")
+@click.argument("alias")
+@app_id_option
+def gnode_show(alias: str, app_id: int | None) -> None:
+    """Print the registered GNode ALIAS as JSON."""
+    with _reader(app_id) as f:
+        node = _run(lambda: f.gnode(alias))
+    click.echo(node.model_dump_json(indent=2, exclude={"id"}))
+
+
+@gnode.command("tree")
+@app_id_option
+def gnode_tree(app_id: int | None) -> None:
+    """Print every registered GNode as a tree."""
+    with _reader(app_id) as f:
+        click.echo(_run(f.tree))
+
+
+@gnode.command("check")
+@click.argument("address")
+@click.argument("alias")
+@click.argument("kind", type=click.Choice(KINDS))
+@app_id_option
+def gnode_check(address: str, alias: str, kind: str, app_id: int | None) -> None:
+    """Does ADDRESS hold ALIAS's KIND certificate? Prints REASON: sentence; exit 1 unless OK."""
+    with _reader(app_id) as f:
+        verdict = _run(lambda: f.check(address, alias, kind))
+    click.echo(f"{verdict.reason.value}: {verdict.detail}")
+    if not verdict.ok:
+        raise SystemExit(1)

@@ -30,6 +30,7 @@ VALIDATOR_CERT = CertKind("ValidatorCert", "VLDTR")
 TA_DEED = CertKind("TaDeed", "TADEED")
 TA_TRADING_RIGHTS = CertKind("TaTradingRights", "TATRADE")
 SCADA_CERT = CertKind("ScadaCert", "SCADA")
+CERT_KINDS: tuple[CertKind, ...] = (VALIDATOR_CERT, TA_DEED, TA_TRADING_RIGHTS, SCADA_CERT)
 
 
 class Slot(IntEnum):
@@ -43,6 +44,15 @@ class Slot(IntEnum):
 class Role(IntEnum):
     VALIDATOR = 1
     TERMINAL_ASSET = 2
+
+
+# which registry record (role) and which of its certificate slots holds each kind
+CERT_PLACE: dict[CertKind, tuple[Role, Slot]] = {
+    VALIDATOR_CERT: (Role.VALIDATOR, Slot.PRIMARY),
+    TA_DEED: (Role.TERMINAL_ASSET, Slot.PRIMARY),
+    TA_TRADING_RIGHTS: (Role.TERMINAL_ASSET, Slot.TRADING),
+    SCADA_CERT: (Role.TERMINAL_ASSET, Slot.SCADA),
+}
 
 
 class Status(IntEnum):

@@ -9,7 +9,7 @@ taken forever and is never reused.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from uuid import UUID
 
 from gridworks.identity.alias import GNodeAlias
@@ -112,8 +112,9 @@ class GNodeRegistry:
     def __iter__(self) -> Iterator[GNode]:
         return iter(sorted(self._by_alias.values(), key=lambda node: node.alias))
 
-    def render_tree(self) -> str:
-        """The registry as a text tree, children sorted by alias::
+    def render_tree(self, label: Callable[[GNode], str] | None = None) -> str:
+        """The registry as a text tree, children sorted by alias; ``label`` overrides each line's
+        text (by default ``alias (Role, Status)``)::
 
         d1 (World, Active)
         └── d1.isone (ConductorTopologyNode, Active)
@@ -122,8 +123,10 @@ class GNodeRegistry:
         """
         lines: list[str] = []
 
-        def label(node: GNode) -> str:
+        def default_label(node: GNode) -> str:
             return f"{node.alias} ({node.role.value}, {node.status.value})"
+
+        label = label or default_label
 
         def walk(alias: GNodeAlias, prefix: str) -> None:
             children = sorted(self._children[alias])

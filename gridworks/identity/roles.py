@@ -16,6 +16,8 @@
   (a transformer, a breaker) rather than a trading actor.
 - TimeCoordinator, PriceService, WeatherService and Supervisor serve a whole world, so they sit
   directly under the World.
+- Validator is an account the GNodeFactory has certified (it holds a ValidatorCert) to vouch for
+  TerminalAssets; it sits under the World or a topology node, like any other certified party.
 
 ``ALIAS_LAST_WORD`` ties roles to reserved last words: a TerminalAsset's alias ends in ``.ta``
 and a Scada's in ``.scada``, and no other role's alias may end in those words.
@@ -45,6 +47,7 @@ class GNodeRole(StrEnum):
     WeatherService = "WeatherService"
     Supervisor = "Supervisor"
     World = "World"
+    Validator = "Validator"
 
 
 _R = GNodeRole
@@ -63,6 +66,7 @@ PARENT_ROLES: Mapping[GNodeRole, frozenset[GNodeRole]] = MappingProxyType(
         _R.PriceService: frozenset({_R.World}),
         _R.WeatherService: frozenset({_R.World}),
         _R.Supervisor: frozenset({_R.World}),
+        _R.Validator: frozenset({_R.World, _R.ConductorTopologyNode, _R.MarketMaker}),
     }
 )
 """For each role, the roles its parent may have; empty means it is the root (World)."""

@@ -1,0 +1,182 @@
+"""The chain API: Factory operations, gnode()/tree() reads and check() verdicts, on the sandbox."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pytest
+from algosdk import transaction
+
+from gridworks.contracts import certs
+from gridworks.identity import CertificateKind, GNodeRole, GNodeStatus
+from gridworks.identity.chain import ChainError, Factory, Reason
+from gridworks.sandbox import DevAccount
+
+K = CertificateKind
+VALIDATOR = "dwgps.validator.with.a.rather.long.alias"
+TA = "d1.isone.ver.keene.holly.ta"
+
+
+@dataclass
+class World:
+    factory: Factory
+    admin: DevAccount
+    validator: DevAccount
+    owner: DevAccount
+    trader: DevAccount
+    scada: DevAccount
+
+
+@pytest.fixture(name="world")
+def chain_world(network, account_factory) -> World:
+    admin, validator, owner, trader, scada = (account_factory() for _ in range(5))
+    factory = Factory.deploy(network, admin)
+    factory.certify_validator(admin, validator, VALIDATOR)
+    factory.create_terminal_asset(validator, TA, owner, trader)
+    factory.issue_scada_cert(owner, TA, scada)
+    return World(factory, admin, validator, owner, trader, scada)
+
+
+def test_valid_holders(world: World) -> None:
+    f = world.factory
+    for who, alias, kind in [
+        (world.validator, VALIDATOR, K.ValidatorCert),
+        (world.owner, TA, K.TaDeed),
+        (world.trader, TA, K.TaTradingRights),
+        (world.scada, TA, K.ScadaCert),
+    ]:
+        verdict = f.check(who.address, alias, kind)
+        assert verdict.ok, verdict
+        assert verdict.reason is Reason.OK
+        assert verdict.asset_id == f.gnode(alias).certificate_asset_ids[kind]
+
+
+def test_unregistered_alias(world: World) -> None:
+    verdict = world.factory.check(world.owner.address, "d1.nowhere.ta", K.TaDeed)
+    assert (verdict.ok, verdict.reason) == (False, Reason.NOT_REGISTERED)
+    assert "d1.nowhere.ta is not registered" in verdict.detail
+
+
+def test_look_alike_made_by_someone_else(world: World, network) -> None:
+    """A TATRADE named like the TA, carrying the right metadata hash, but not the factory's."""
+    forger = world.validator  # anyone but the factory
+    victim = world.owner  # holds no TaTradingRights
+    algod = network.algod
+    ck = certs.TA_TRADING_RIGHTS
+    create = transaction.AssetCreateTxn(
+        forger.address,
+        algod.suggested_params(),
+        total=1,
+        decimals=0,
+        default_frozen=False,
+        unit_name=ck.unit,
+        asset_name=certs.asset_name(TA),
+        url=certs.arc3_url(ck),
+        metadata_hash=certs.metadata_hash(ck, TA),
+        manager=forger.address,
+    )
+    txid = algod.send_transaction(forger.sign(create))
+    fake = transaction.wait_for_confirmation(algod, txid, 4)["asset-index"]
+    optin = transaction.AssetOptInTxn(victim.address, algod.suggested_params(), fake)
+    give = transaction.AssetTransferTxn(
+        forger.address, algod.suggested_params(), victim.address, 1, fake
+    )
+    for signer, txn in ((victim, optin), (forger, give)):
+        transaction.wait_for_confirmation(algod, algod.send_transaction(signer.sign(txn)), 4)
+
+    verdict = world.factory.check(victim.address, TA, K.TaTradingRights)
+    assert (verdict.ok, verdict.reason, verdict.asset_id) == (False, Reason.WRONG_ISSUER, fake)
+    assert "look-alike TATRADE" in verdict.detail
+    assert world.factory.check(world.trader.address, TA, K.TaTradingRights).ok
+
+
+def test_wrong_kind(world: World) -> None:
+    verdict = world.factory.check(world.trader.address, TA, K.TaDeed)
+    assert (verdict.ok, verdict.reason) == (False, Reason.WRONG_KIND)
+    assert "holds the TaTradingRights of" in verdict.detail
+
+
+def test_wrong_role(world: World) -> None:
+    verdict = world.factory.check(world.validator.address, VALIDATOR, K.TaDeed)
+    assert (verdict.ok, verdict.reason) == (False, Reason.WRONG_ROLE)
+
+
+def test_no_certificate(world: World, account_factory) -> None:
+    stranger = account_factory()
+    verdict = world.factory.check(stranger.address, TA, K.TaDeed)
+    assert (verdict.ok, verdict.reason) == (False, Reason.NO_CERTIFICATE)
+
+
+def test_suspended_then_reactivated(world: World) -> None:
+    f = world.factory
+    assert f.suspend(world.admin, TA).status is GNodeStatus.Suspended
+    verdict = f.check(world.owner.address, TA, K.TaDeed)
+    assert (verdict.ok, verdict.reason) == (False, Reason.NOT_ACTIVE)
+    assert "Suspended" in verdict.detail
+    assert f.reactivate(world.admin, TA).status is GNodeStatus.Active
+    assert f.check(world.owner.address, TA, K.TaDeed).ok
+    assert f.deactivate(world.admin, TA).status is GNodeStatus.PermanentlyDeactivated
+    with pytest.raises(ChainError, match="set .* ACTIVE"):
+        f.reactivate(world.admin, TA)
+
+
+def test_revoked(world: World) -> None:
+    f = world.factory
+    node = f.revoke(world.admin, TA, K.ScadaCert)
+    assert K.ScadaCert not in node.certificate_asset_ids
+    verdict = f.check(world.scada.address, TA, K.ScadaCert)
+    assert (verdict.ok, verdict.reason) == (False, Reason.REVOKED)
+    f.revoke(world.admin, TA, K.TaDeed)
+    verdict = f.check(world.trader.address, TA, K.TaTradingRights)
+    assert (verdict.ok, verdict.reason) == (False, Reason.REVOKED)
+    assert "TaDeed" in verdict.detail
+
+
+def test_move_trading_rights(world: World, account_factory) -> None:
+    buyer = account_factory()
+    world.factory.move_trading_rights(world.trader, TA, buyer)
+    assert world.factory.check(buyer.address, TA, K.TaTradingRights).ok
+    old = world.factory.check(world.trader.address, TA, K.TaTradingRights)
+    assert old.reason is Reason.NO_CERTIFICATE
+
+
+def test_gnode_reads_the_registry(world: World) -> None:
+    ta = world.factory.gnode(TA)
+    assert ta.role is GNodeRole.TerminalAsset
+    assert ta.status is GNodeStatus.Active
+    assert str(ta.parent_alias) == "d1.isone.ver.keene.holly"
+    assert set(ta.certificate_asset_ids) == {K.TaDeed, K.TaTradingRights, K.ScadaCert}
+    assert ta.account_addresses == (
+        world.owner.address,
+        world.trader.address,
+        world.scada.address,
+    )
+    validator = world.factory.gnode(VALIDATOR)
+    assert validator.role is GNodeRole.Validator
+    assert validator.account_addresses == (world.validator.address,)
+    with pytest.raises(ChainError, match="no GNode 'd1.none.ta' is registered"):
+        world.factory.gnode("d1.none.ta")
+
+
+def test_tree(world: World) -> None:
+    tree = world.factory.tree()
+    lines = tree.splitlines()
+    assert lines[0] == "d1 (implied)"
+    assert any(line.endswith("holly (implied)") for line in lines)
+    ta_line = next(line for line in lines if "holly.ta" in line)
+    assert "d1.isone.ver.keene.holly.ta (TerminalAsset, Active) [ScadaCert=" in ta_line
+    assert ta_line.startswith("                └── ")
+    assert "dwgps (implied)" in lines
+    assert any(f"{VALIDATOR} (Validator, Active) [ValidatorCert=" in line for line in lines)
+    assert "not placed" not in tree
+
+
+def test_alias_mismatch(world: World, account_factory) -> None:
+    """The owner of another TerminalAsset's deed presents it for this one."""
+    other_owner = account_factory()
+    world.factory.create_terminal_asset(
+        world.validator, "d1.isone.other.ta", other_owner, world.trader
+    )
+    verdict = world.factory.check(other_owner.address, TA, K.TaDeed)
+    assert (verdict.ok, verdict.reason) == (False, Reason.ALIAS_MISMATCH)
+    assert world.factory.check(other_owner.address, "d1.isone.other.ta", K.TaDeed).ok
