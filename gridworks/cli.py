@@ -235,6 +235,23 @@ def factory_revoke(alias: str, kind: str, app_id: int | None, sender: str) -> No
     _factory_op(app_id, (sender,), lambda f, a: f.revoke(a, alias, CertificateKind(kind)))
 
 
+@factory.command("realias")
+@click.argument("old_alias")
+@click.argument("new_alias")
+@app_id_option
+@sender_option
+@click.option("--holder", "holders", multiple=True, help=f"A holder to deliver to: {SIGNER_HELP}.")
+def factory_realias(
+    old_alias: str, new_alias: str, app_id: int | None, sender: str, holders: tuple[str, ...]
+) -> None:
+    """Admin: move TerminalAsset OLD_ALIAS to NEW_ALIAS, re-issuing its certificates."""
+    _factory_op(
+        app_id,
+        (sender, *holders),
+        lambda f, a, *hs: f.realias(a, old_alias, new_alias, hs),
+    )
+
+
 @main.group()
 def gnode() -> None:
     """Read GNodes and check certificates on the GNodeFactory's registry."""

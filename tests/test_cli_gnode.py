@@ -123,3 +123,34 @@ def test_errors_are_one_line(gw, network) -> None:
     out = gw("factory", "suspend", VALIDATOR, "--sender", dev, ok=False).output
     assert out.startswith("Error: set dwgps.validator SUSPENDED")
     assert "Traceback" not in out
+
+
+def test_realias(gw) -> None:
+    a = gw.accounts
+    out = gw("factory", "deploy", "--sender", "env:GW_TEST_ADMIN").output
+    app_id = re.search(r"id (\d+)", out)
+    assert app_id
+    gw.env["GRIDWORKS_FACTORY_APP_ID"] = app_id.group(1)
+    gw(
+        "factory", "certify-validator", VALIDATOR,
+        "--sender", "env:GW_TEST_ADMIN", "--validator", "env:GW_TEST_VALIDATOR",
+    )  # fmt: skip
+    gw(
+        "factory", "create-ta", TA, "--sender", "env:GW_TEST_VALIDATOR",
+        "--owner", "env:GW_TEST_OWNER", "--trader", "env:GW_TEST_TRADER",
+    )  # fmt: skip
+    new = "d1.isone.ver.keene.pwrs.holly.ta"
+    out = gw(
+        "factory", "realias", TA, new, "--sender", "env:GW_TEST_VALIDATOR", ok=False
+    ).output  # fmt: skip
+    assert "only the admin" in out
+    out = gw(
+        "factory", "realias", TA, new, "--sender", "env:GW_TEST_ADMIN",
+        "--holder", "env:GW_TEST_OWNER", "--holder", "env:GW_TEST_TRADER",
+    ).output  # fmt: skip
+    assert out.startswith(f"{new} (TerminalAsset, Active) TaDeed=")
+    assert gw("gnode", "check", a["trader"].address, new, "TaTradingRights").output.startswith(
+        "OK: "
+    )
+    out = gw("gnode", "check", a["owner"].address, TA, "TaDeed", ok=False).output
+    assert out.startswith("NOT_ACTIVE: ") and "PermanentlyDeactivated" in out

@@ -24,6 +24,7 @@ RECORD = ABIType.from_string(
     "(uint8,uint8,string,string,uint64,uint64,uint64,address,address,address)"
 )
 CALL_FEE = 12_000  # covers the inner transactions: budget top-ups and mints
+REALIAS_FEE = 24_000  # up to three claw-backs, destructions and mints, plus budget top-ups
 ZERO = encoding.encode_address(bytes(32))
 
 
@@ -93,13 +94,15 @@ class FactoryClient:
         sender: str,
         signer: TransactionSigner,
         atc: AtomicTransactionComposer | None = None,
+        *,
+        fee: int = CALL_FEE,
         **kwargs: Any,
     ) -> object:
         return self.app.call(
             method,
             sender=sender,
             signer=signer,
-            suggested_params=self.params(),
+            suggested_params=self.params(fee),
             atc=atc,
             **kwargs,
         ).return_value
@@ -226,6 +229,24 @@ class FactoryClient:
             foreign_assets=[record.cert(slot)],
             accounts=[record.holder(slot)],
         )
+
+    def realias(
+        self, admin: str, signer: TransactionSigner, old_alias: str, new_alias: str
+    ) -> GNode:
+        """Admin: the new record holds freshly minted certificates, delivered with `deliver`."""
+        record = self.record(old_alias)
+        self._call(
+            "realias",
+            admin,
+            signer,
+            fee=REALIAS_FEE,
+            old_alias=old_alias,
+            new_alias=new_alias,
+            boxes=[(0, record_key(old_alias)), (0, record_key(new_alias))],
+            foreign_assets=[record.cert(slot) for slot in Slot if record.cert(slot)],
+            accounts=[record.owner, record.trader, record.scada],
+        )
+        return self.record(new_alias)
 
     def get_gnode(self, caller: Sender, alias: str) -> GNode:
         value = self._call(

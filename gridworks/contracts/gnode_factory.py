@@ -21,6 +21,11 @@ can only be minted by a fresh issuing call (for ScadaCert) — TaDeed/TaTradingR
 ValidatorCert are not re-minted for the same alias. A destroyed asset cannot satisfy any holder
 check, so revocation is final for that certificate.
 
+Re-alias (`realias(old_alias, new_alias)`, admin): a TerminalAsset moves to a new, never used
+alias with the same holders; the old record becomes PermanentlyDeactivated (its asset ids 0) and
+every live certificate is re-issued: the old ASA is clawed back and destroyed, a new one bound to
+the new alias is minted into the app account and delivered by `deliver(new_alias, slot)`.
+
 The admin may be any address, a k-of-n multisig included: the ledger checks the multisig, the
 contract only compares `Txn.sender()`.
 """
@@ -213,6 +218,23 @@ def claw(asset: pt.Expr, source: pt.Expr, target: pt.Expr) -> pt.Expr:
             pt.TxnField.asset_receiver: target,
             pt.TxnField.fee: pt.Int(0),
         }
+    )
+
+
+@pt.Subroutine(pt.TealType.none)
+def take_back_and_destroy(asset: pt.Expr, holder: pt.Expr) -> pt.Expr:
+    """Claws the certificate back from its recorded holder (unless the app holds it: not yet
+    delivered, or closed out by the holder) and destroys the ASA."""
+    me = pt.Global.current_application_address()
+    return pt.Seq(
+        pt.If(pt.And(holder != me, holds(holder, asset))).Then(claw(asset, holder, me)),
+        pt.InnerTxnBuilder.Execute(
+            {
+                pt.TxnField.type_enum: pt.TxnType.AssetConfig,
+                pt.TxnField.config_asset: asset,
+                pt.TxnField.fee: pt.Int(0),
+            }
+        ),
     )
 
 
@@ -488,8 +510,6 @@ def revoke(alias: pt.abi.String, slot: pt.abi.Uint8) -> pt.Expr:
     """Admin only: claws the certificate back into the app account and destroys the ASA."""
     key = pt.ScratchVar(pt.TealType.bytes)
     asset = pt.ScratchVar(pt.TealType.uint64)
-    holder = pt.ScratchVar(pt.TealType.bytes)
-    me = pt.Global.current_application_address()
     return pt.Seq(
         only_admin(),
         key.store(record_key(alias.get())),
@@ -497,18 +517,87 @@ def revoke(alias: pt.abi.String, slot: pt.abi.Uint8) -> pt.Expr:
         pt.Assert(slot.get() >= pt.Int(int(Slot.PRIMARY)), slot.get() <= pt.Int(int(Slot.SCADA))),
         asset.store(pt.Btoi(pt.BoxExtract(key.load(), id_at(slot.get()), pt.Int(8)))),
         pt.Assert(asset.load() != pt.Int(0), comment="no such certificate"),
-        holder.store(pt.BoxExtract(key.load(), holder_at(slot.get()), pt.Int(32))),
-        pt.If(pt.And(holder.load() != me, holds(holder.load(), asset.load()))).Then(
-            claw(asset.load(), holder.load(), me)
-        ),
-        pt.InnerTxnBuilder.Execute(
-            {
-                pt.TxnField.type_enum: pt.TxnType.AssetConfig,
-                pt.TxnField.config_asset: asset.load(),
-                pt.TxnField.fee: pt.Int(0),
-            }
+        take_back_and_destroy(
+            asset.load(), pt.BoxExtract(key.load(), holder_at(slot.get()), pt.Int(32))
         ),
         pt.BoxReplace(key.load(), id_at(slot.get()), pt.Itob(pt.Int(0))),
+    )
+
+
+REALIAS_KINDS = {Slot.PRIMARY: TA_DEED, Slot.TRADING: TA_TRADING_RIGHTS, Slot.SCADA: SCADA_CERT}
+
+
+@app.external
+def realias(old_alias: pt.abi.String, new_alias: pt.abi.String) -> pt.Expr:
+    """Admin only: re-registers an active TerminalAsset under a new alias (validated like
+    `create_terminal_asset`'s, never registered before) with the same holders, permanently
+    deactivates the old record, and re-issues its live certificates: each is clawed back and
+    destroyed, and a new one bound to the new alias is minted into the app account (delivered
+    by `deliver(new_alias, slot)`). A revoked TaTradingRights or ScadaCert stays revoked."""
+    old = pt.ScratchVar(pt.TealType.bytes)
+    new = pt.ScratchVar(pt.TealType.bytes)
+    ids = {slot: pt.ScratchVar(pt.TealType.uint64) for slot in REALIAS_KINDS}
+    taken = pt.BoxLen(record_key(new.load()))
+
+    def reissue(slot: Slot) -> pt.Expr:
+        asset = pt.Btoi(pt.BoxExtract(old.load(), id_at(pt.Int(int(slot))), pt.Int(8)))
+        return pt.Seq(
+            ids[slot].store(asset),
+            pt.If(ids[slot].load() != pt.Int(0)).Then(
+                take_back_and_destroy(
+                    ids[slot].load(),
+                    pt.BoxExtract(old.load(), holder_at(pt.Int(int(slot))), pt.Int(32)),
+                ),
+                ids[slot].store(mint(REALIAS_KINDS[slot], new.load())),
+            ),
+        )
+
+    return pt.Seq(
+        only_admin(),
+        old.store(record_key(old_alias.get())),
+        new.store(new_alias.get()),
+        pt.OpUp(pt.OpUpMode.OnCall).ensure_budget(
+            pt.Len(new.load()) * pt.Int(40) + pt.Int(1200), pt.OpUpFeeSource.GroupCredit
+        ),
+        assert_active_terminal_asset(old.load()),
+        assert_terminal_asset_alias(new.load()),
+        taken,
+        pt.Assert(pt.Not(taken.hasValue()), comment="alias already registered"),
+        pt.Assert(
+            pt.Btoi(pt.BoxExtract(old.load(), id_at(pt.Int(int(Slot.PRIMARY))), pt.Int(8)))
+            != pt.Int(0),
+            comment="TaDeed revoked",
+        ),
+        *(reissue(slot) for slot in REALIAS_KINDS),
+        put_record(
+            record_key(new.load()),
+            pt.Int(int(Role.TERMINAL_ASSET)),
+            new.load(),
+            pt.Extract(new.load(), pt.Int(0), pt.Len(new.load()) - pt.Int(3)),
+            ids[Slot.PRIMARY].load(),
+            ids[Slot.TRADING].load(),
+            pt.BoxExtract(old.load(), holder_at(pt.Int(int(Slot.PRIMARY))), pt.Int(32)),
+            pt.BoxExtract(old.load(), holder_at(pt.Int(int(Slot.TRADING))), pt.Int(32)),
+        ),
+        pt.BoxReplace(
+            record_key(new.load()),
+            id_at(pt.Int(int(Slot.SCADA))),
+            pt.Itob(ids[Slot.SCADA].load()),
+        ),
+        pt.BoxReplace(
+            record_key(new.load()),
+            holder_at(pt.Int(int(Slot.SCADA))),
+            pt.BoxExtract(old.load(), holder_at(pt.Int(int(Slot.SCADA))), pt.Int(32)),
+        ),
+        # the old record keeps its holders but no longer names any (destroyed) certificate
+        pt.BoxReplace(old.load(), pt.Int(ID_AT), pt.BytesZero(pt.Int(3 * 8))),
+        pt.BoxReplace(
+            old.load(),
+            pt.Int(STATUS_AT),
+            pt.Bytes("base16", f"{int(Status.PERMANENTLY_DEACTIVATED):02x}"),
+        ),
+        app.state.terminal_assets.increment(),
+        pt.If(ids[Slot.SCADA].load() != pt.Int(0)).Then(app.state.scada_certs.increment()),
     )
 
 

@@ -10,6 +10,7 @@ holding, the asset's parameters) and returns a `Verdict` with a precise `Reason`
 from __future__ import annotations
 
 import base64
+from collections.abc import Sequence
 from enum import StrEnum
 from typing import Any, cast
 
@@ -233,6 +234,27 @@ class Factory:
             slot,
         )
         return self.gnode(alias)
+
+    def realias(
+        self, admin: Sender, old_alias: str, new_alias: str, holders: Sequence[Sender] = ()
+    ) -> GNode:
+        """Admin: move the TerminalAsset `old_alias` to `new_alias` (the old record becomes
+        PermanentlyDeactivated) and re-issue its live certificates bound to the new alias.
+        Each of `holders` that the new record names then receives its certificates."""
+        record = self._do(
+            f"re-alias {old_alias} to {new_alias}",
+            self.client.realias,
+            admin.address,
+            admin.signer,
+            old_alias,
+            new_alias,
+        )
+        for holder in holders:
+            for slot in Slot:
+                if record.cert(slot) and record.holder(slot) == holder.address:
+                    kind = SLOT_KINDS[(Role.TERMINAL_ASSET, slot)]
+                    self.deliver(holder, new_alias, kind)
+        return self.gnode(new_alias)
 
     # ---- reads -------------------------------------------------------------------------------
 
