@@ -35,6 +35,12 @@ from gridworks.sandbox import connect
 from gridworks.table import format_table
 
 ALIASES = ["w.ta", "d1.isone.ver.keene.holly.ta", "d1." + "a" * 57 + ".ta"]
+# each TerminalAsset moves to a new alias (under an unregistered parent) before its revocations
+REALIASES = {
+    "w.ta": "w.x.ta",
+    "d1.isone.ver.keene.holly.ta": "d1.isone.ver.keene.pwrs.holly.ta",
+    ALIASES[2]: "d2" + ALIASES[2][2:],
+}
 VALIDATOR_ALIASES = ["v.one", "dwgps.validator.with.a.rather.long.alias.of.many.words.x"]
 
 
@@ -152,8 +158,12 @@ def exercise(network: Any) -> None:
         factory.move_trading_rights(trader, alias, buyer)
         factory.set_status(admin.address, admin.signer, alias, Status.SUSPENDED)
         factory.set_status(admin.address, admin.signer, alias, Status.ACTIVE)
+        new_alias = REALIASES[alias]
+        factory.realias(admin.address, admin.signer, alias, new_alias)
+        for holder, slot in ((owner, Slot.PRIMARY), (buyer, Slot.TRADING), (scada, Slot.SCADA)):
+            factory.deliver(holder, new_alias, slot)
         for slot in (Slot.SCADA, Slot.TRADING, Slot.PRIMARY):
-            factory.revoke(admin.address, admin.signer, alias, slot)
+            factory.revoke(admin.address, admin.signer, new_alias, slot)
 
 
 def main() -> None:

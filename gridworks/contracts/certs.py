@@ -42,8 +42,17 @@ class Slot(IntEnum):
 
 
 class Role(IntEnum):
+    """A registry record's role byte: the one place for the on-chain role values."""
+
     VALIDATOR = 1
     TERMINAL_ASSET = 2
+    # not registered by the factory yet; a TerminalAsset may only sit under one of these
+    ATOMIC_TNODE = 3
+    ATOMIC_METERING_NODE = 4
+
+
+# the roles a registered parent of a TerminalAsset may have (identity/roles.py PARENT_ROLES)
+TERMINAL_ASSET_PARENT_ROLES: tuple[Role, ...] = (Role.ATOMIC_TNODE, Role.ATOMIC_METERING_NODE)
 
 
 # which registry record (role) and which of its certificate slots holds each kind

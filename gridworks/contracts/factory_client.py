@@ -57,6 +57,13 @@ def record_key(alias: str) -> bytes:
     return b"g" + alias.encode()
 
 
+def parent_boxes(alias: str) -> list[tuple[int, bytes]]:
+    """The box reference of a TerminalAsset alias's parent record (whose role the factory
+    checks, if it exists); none for an alias that is not a TerminalAsset's (refused anyway)."""
+    parent = alias.removesuffix(".ta")
+    return [(0, record_key(parent))] if parent and parent != alias else []
+
+
 def validator_key(address: str) -> bytes:
     return b"v" + encoding.decode_address(address)
 
@@ -170,6 +177,7 @@ class FactoryClient:
                 (0, record_key(alias)),
                 (0, validator_key(validator.address)),
                 (0, record_key(validator_alias)),
+                *parent_boxes(alias),
             ],
             foreign_assets=[vcert],
         )
@@ -233,12 +241,29 @@ class FactoryClient:
     def realias(
         self, admin: str, signer: TransactionSigner, old_alias: str, new_alias: str
     ) -> GNode:
-        """Admin: the new record holds freshly minted certificates, delivered with `deliver`."""
+        """Admin: the new record holds freshly minted certificates, delivered with `deliver`.
+
+        The call's own references (two boxes, up to three assets and three holders) can fill
+        the 8 a transaction may have, so the new parent's box reference (the factory checks that
+        parent's role) rides on a read-only `get_gnode(old_alias)` call first in the group: box
+        references are shared by the group's app calls.
+        """
         record = self.record(old_alias)
+        atc = AtomicTransactionComposer()
+        self.app.add_method_call(
+            atc,
+            "get_gnode",
+            sender=admin,
+            signer=signer,
+            suggested_params=self.params(1000),
+            alias=old_alias,
+            boxes=[(0, record_key(old_alias)), *parent_boxes(new_alias)],
+        )
         self._call(
             "realias",
             admin,
             signer,
+            atc,
             fee=REALIAS_FEE,
             old_alias=old_alias,
             new_alias=new_alias,

@@ -39,6 +39,7 @@ from gridworks.contracts.certs import (
     SCADA_CERT,
     TA_DEED,
     TA_TRADING_RIGHTS,
+    TERMINAL_ASSET_PARENT_ROLES,
     TRANSITION_MASKS,
     VALIDATOR_CERT,
     CertKind,
@@ -166,6 +167,30 @@ def assert_terminal_asset_alias(alias: pt.Expr) -> pt.Expr:
                 pt.Extract(alias, pt.Int(0), pt.Int(2)) == pt.Bytes("w."),
             ),
             comment="alias root is d..., h... or w",
+        ),
+    )
+
+
+def parent_alias(alias: pt.Expr) -> pt.Expr:
+    """A TerminalAsset alias minus its `.ta` (`alias` must already have passed
+    `assert_terminal_asset_alias`)."""
+    return pt.Extract(alias, pt.Int(0), pt.Len(alias) - pt.Int(3))
+
+
+@pt.Subroutine(pt.TealType.none)
+def assert_terminal_asset_parent(alias: pt.Expr) -> pt.Expr:
+    """If the parent alias has a registry record, its role is AtomicTNode or AtomicMeteringNode
+    (so never a TerminalAsset nor a validator). An unregistered parent passes: the factory does not
+    register AtomicTNodes yet."""
+    record = pt.BoxGet(record_key(parent_alias(alias)))
+    role = pt.GetByte(record.value(), pt.Int(ROLE_AT))
+    return pt.Seq(
+        record,
+        pt.If(record.hasValue()).Then(
+            pt.Assert(
+                pt.Or(*(role == pt.Int(int(r)) for r in TERMINAL_ASSET_PARENT_ROLES)),
+                comment="parent is not an AtomicTNode",
+            )
         ),
     )
 
@@ -344,6 +369,11 @@ def create_terminal_asset(
 ) -> pt.Expr:
     """Needs, immediately before this call, a 0-Algo payment from a certified active validator
     to the app account whose note is the alias. Mints TaDeed (owner) and TaTradingRights (trader).
+
+    The parent alias is the alias minus `.ta`. If it has a registry record, that record's role
+    must be AtomicTNode or AtomicMeteringNode (a registered TerminalAsset or validator alias is
+    refused). A parent with no record is allowed: the factory does not register AtomicTNodes yet,
+    so the parent's role cannot be checked on chain until it does.
     """
     name = pt.ScratchVar(pt.TealType.bytes)
     validator = pt.ScratchVar(pt.TealType.bytes)
@@ -388,6 +418,7 @@ def create_terminal_asset(
             comment="validator does not hold a ValidatorCert from this factory",
         ),
         assert_terminal_asset_alias(name.load()),
+        assert_terminal_asset_parent(name.load()),
         taken,
         pt.Assert(pt.Not(taken.hasValue()), comment="alias already registered"),
         deed.store(mint(TA_DEED, name.load())),
@@ -395,7 +426,7 @@ def create_terminal_asset(
             record_key(name.load()),
             pt.Int(int(Role.TERMINAL_ASSET)),
             name.load(),
-            pt.Extract(name.load(), pt.Int(0), pt.Len(name.load()) - pt.Int(3)),
+            parent_alias(name.load()),
             deed.load(),
             mint(TA_TRADING_RIGHTS, name.load()),
             owner.get(),
@@ -533,7 +564,11 @@ def realias(old_alias: pt.abi.String, new_alias: pt.abi.String) -> pt.Expr:
     `create_terminal_asset`'s, never registered before) with the same holders, permanently
     deactivates the old record, and re-issues its live certificates: each is clawed back and
     destroyed, and a new one bound to the new alias is minted into the app account (delivered
-    by `deliver(new_alias, slot)`). A revoked TaTradingRights or ScadaCert stays revoked."""
+    by `deliver(new_alias, slot)`). A revoked TaTradingRights or ScadaCert stays revoked.
+
+    The new parent (new alias minus `.ta`) is checked like `create_terminal_asset`'s: if it has a
+    registry record its role must be AtomicTNode or AtomicMeteringNode; an unregistered parent is
+    allowed, since the factory does not register AtomicTNodes yet."""
     old = pt.ScratchVar(pt.TealType.bytes)
     new = pt.ScratchVar(pt.TealType.bytes)
     ids = {slot: pt.ScratchVar(pt.TealType.uint64) for slot in REALIAS_KINDS}
@@ -561,6 +596,7 @@ def realias(old_alias: pt.abi.String, new_alias: pt.abi.String) -> pt.Expr:
         ),
         assert_active_terminal_asset(old.load()),
         assert_terminal_asset_alias(new.load()),
+        assert_terminal_asset_parent(new.load()),
         taken,
         pt.Assert(pt.Not(taken.hasValue()), comment="alias already registered"),
         pt.Assert(
@@ -573,7 +609,7 @@ def realias(old_alias: pt.abi.String, new_alias: pt.abi.String) -> pt.Expr:
             record_key(new.load()),
             pt.Int(int(Role.TERMINAL_ASSET)),
             new.load(),
-            pt.Extract(new.load(), pt.Int(0), pt.Len(new.load()) - pt.Int(3)),
+            parent_alias(new.load()),
             ids[Slot.PRIMARY].load(),
             ids[Slot.TRADING].load(),
             pt.BoxExtract(old.load(), holder_at(pt.Int(int(Slot.PRIMARY))), pt.Int(32)),

@@ -35,6 +35,8 @@ from gridworks.identity.status import GNodeStatus
 ROLES: dict[Role, GNodeRole] = {
     Role.VALIDATOR: GNodeRole.Validator,
     Role.TERMINAL_ASSET: GNodeRole.TerminalAsset,
+    Role.ATOMIC_TNODE: GNodeRole.AtomicTNode,
+    Role.ATOMIC_METERING_NODE: GNodeRole.AtomicMeteringNode,
 }
 STATUSES: dict[Status, GNodeStatus] = {
     Status.PENDING: GNodeStatus.Pending,
