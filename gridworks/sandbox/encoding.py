@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+from collections.abc import Iterable
 from typing import Any
 
 import msgpack
@@ -31,6 +32,17 @@ def encode_address(public_key: bytes) -> str:
     if len(public_key) != 32:
         raise EncodingError(f"an address is 32 bytes, got {len(public_key)}")
     return base64.b32encode(public_key + checksum(public_key)).decode().rstrip("=")
+
+
+def program_digest(program: bytes) -> bytes:
+    """The hash of a program that names its contract account (and that `ed25519verify` signs
+    under): SHA-512/256 of `b"Program"` + the bytecode."""
+    return sha512_256(b"Program" + program)
+
+
+def multisig_digest(version: int, threshold: int, public_keys: Iterable[bytes]) -> bytes:
+    """The 32 bytes of a multisig account's address: its version, threshold and keys, in order."""
+    return sha512_256(b"MultisigAddr" + bytes([version, threshold]) + b"".join(public_keys))
 
 
 def encode_txid(digest: bytes) -> str:

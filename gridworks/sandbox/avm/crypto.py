@@ -23,6 +23,7 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.hazmat.primitives.asymmetric.utils import Prehashed, encode_dss_signature
 
 from .. import ed25519
+from ..encoding import program_digest
 from ..encoding import sha512_256 as _sha512_256
 from .errors import LogicError
 
@@ -84,9 +85,7 @@ def sha3_256(data: bytes) -> bytes:
 # --- Ed25519 ---------------------------------------------------------------------------------
 
 
-def program_hash(program: bytes) -> bytes:
-    """The hash `ed25519verify` signs under: SHA-512/256 of "Program" || program bytes."""
-    return _sha512_256(b"Program" + program)
+program_hash = program_digest  # the hash `ed25519verify` signs under
 
 
 def ed25519verify(data: bytes, signature: bytes, public_key: bytes, program_digest: bytes) -> bool:

@@ -29,7 +29,7 @@ from cryptography.hazmat.primitives.kdf.hkdf import HKDFExpand
 from cryptography.hazmat.primitives.kdf.scrypt import Scrypt
 
 from gridworks.sandbox import ed25519
-from gridworks.sandbox.encoding import encode_address, sha512_256
+from gridworks.sandbox.encoding import encode_address, multisig_digest
 
 DEFAULT_WALLET_NAME = "unencrypted-default-wallet"
 DRIVER_NAME = "sqlite"
@@ -136,7 +136,7 @@ def multisig_address(version: int, threshold: int, public_keys: Iterable[bytes])
         raise KmdError(f"multisig threshold {threshold} must be between 1 and {len(pks)}")
     if any(len(pk) != 32 for pk in pks):
         raise KmdError("every multisig public key must be 32 bytes")
-    return encode_address(sha512_256(b"MultisigAddr" + bytes([version, threshold]) + b"".join(pks)))
+    return encode_address(multisig_digest(version, threshold, pks))
 
 
 def derive_seed(master_key: bytes, index: int) -> bytes:

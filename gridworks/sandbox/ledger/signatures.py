@@ -8,17 +8,13 @@ from __future__ import annotations
 
 from ..avm.wire import decode_varuint
 from ..ed25519 import verify
-from ..encoding import encode_address, sha512_256
+from ..encoding import encode_address, multisig_digest, program_digest
 from .errors import SignatureError
 from .params import ConsensusParams
 from .transaction import LogicSig, Multisig, SignedTransaction
 
 PROGRAM_PREFIX = b"Program"
 MSIG_PROGRAM_PREFIX = b"MsigProgram"
-
-
-def multisig_address(version: int, threshold: int, public_keys: list[bytes]) -> bytes:
-    return sha512_256(b"MultisigAddr" + bytes([version, threshold]) + b"".join(public_keys))
 
 
 BLANK_SIGNATURE = bytes(64)
@@ -91,13 +87,8 @@ def _check_logic_sig(lsig: LogicSig, authorizer: bytes, txid: str, params: Conse
         # from being replayed for another multisig that shares that member.
         bound = MSIG_PROGRAM_PREFIX + authorizer + lsig.program
         _check_multisig(lsig.lmsig, authorizer, bound, txid, params)
-    elif program_address(lsig.program) != authorizer:
+    elif program_digest(lsig.program) != authorizer:
         raise SignatureError(f"{prefix}: LogicNot signed and not a Logic-only account")
-
-
-def program_address(program: bytes) -> bytes:
-    """The account a program controls (a contract account): the hash of `b"Program" + program`."""
-    return sha512_256(PROGRAM_PREFIX + program)
 
 
 def _check_multisig(
@@ -109,7 +100,7 @@ def _check_multisig(
     keys = [sub.public_key for sub in msig.subsigs]
     if not 1 <= msig.threshold <= len(keys) or len(keys) > params.max_multisig_subsigs:
         raise SignatureError(f"{prefix}: invalid threshold {msig.threshold} of {len(keys)} keys")
-    if multisig_address(msig.version, msig.threshold, keys) != address:
+    if multisig_digest(msig.version, msig.threshold, keys) != address:
         raise SignatureError(
             f"{prefix}: the version, threshold and keys (in this order) do not make the address "
             f"{encode_address(address)}"

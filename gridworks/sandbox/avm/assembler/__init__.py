@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from ...encoding import encode_address, sha512_256
+from ...encoding import encode_address, program_digest
 from ..errors import AssemblyError
 from .assembly import Assembly
 from .go_text import as_bytestr
@@ -74,4 +74,4 @@ def assemble(source: str | bytes, version: int | None = None) -> Assembled:
 
 def logic_sig_address(bytecode: bytes) -> str:
     """The address of a logic signature account: sha512_256 of "Program" + bytecode."""
-    return encode_address(sha512_256(b"Program" + bytecode))
+    return encode_address(program_digest(bytecode))
