@@ -13,7 +13,8 @@ import click
 if TYPE_CHECKING:
     from .identity.chain import Factory
     from .identity.gnode import GNode
-    from .sandbox import DevAccount, Network
+    from .identity.keys import ActorKey
+    from .sandbox import Network
 
 
 @click.group()
@@ -91,7 +92,10 @@ def tour() -> None:
 # ---- factory and gnode: thin wrappers over gridworks.identity.chain ---------------------------
 
 KINDS = ("ValidatorCert", "TaDeed", "TaTradingRights", "ScadaCert")
-SIGNER_HELP = "an address in kmd's default wallet, or env:VAR with a mnemonic in VAR"
+SIGNER_HELP = (
+    "an address in kmd's default wallet, env:VAR (a mnemonic in VAR) or file:PATH (an encrypted "
+    "key file; password from GRIDWORKS_KEY_PASSWORD or a prompt)"
+)
 
 
 @contextmanager
@@ -132,7 +136,7 @@ def _factory_op(app_id: int | None, specs: tuple[str, ...], op: Callable[..., GN
 
     with _network() as net:
         chain = Factory(net, _app_id(app_id))
-        accounts: list[DevAccount] = [_run(partial(signer_from, net, spec)) for spec in specs]
+        accounts: list[ActorKey] = [_run(partial(signer_from, net, spec)) for spec in specs]
         node = _run(lambda: op(chain, *accounts))
     click.echo(_summary(node))
 
@@ -295,3 +299,7 @@ def gnode_check(address: str, alias: str, kind: str, app_id: int | None) -> None
     click.echo(f"{verdict.reason.value}: {verdict.detail}")
     if not verdict.ok:
         raise SystemExit(1)
+
+
+# sub-command groups that live in their own modules register themselves on `main`
+from . import cli_identity  # noqa: E402, F401

@@ -20,6 +20,7 @@ from beaker.client import ApplicationClient
 from pydantic import BaseModel, ConfigDict
 
 from gridworks.contracts import certs, gnode_factory
+from gridworks.contracts.build import checked_in_spec
 from gridworks.contracts.certs import Role, Slot, Status
 from gridworks.contracts.deploy import HasAlgod, Sender, deploy
 from gridworks.contracts.factory_client import ZERO, FactoryClient, record_key
@@ -109,7 +110,8 @@ class Factory:
     def __init__(self, network: HasAlgod | AlgodClient, app_id: int) -> None:
         algod = network if isinstance(network, AlgodClient) else network.algod
         self.algod: AlgodClient = algod
-        self.client = FactoryClient(ApplicationClient(algod, gnode_factory.app, app_id=app_id))
+        spec = checked_in_spec(gnode_factory.app)
+        self.client = FactoryClient(ApplicationClient(algod, spec, app_id=app_id))
 
     @classmethod
     def deploy(
@@ -320,7 +322,8 @@ class Factory:
 
     # ---- the check ---------------------------------------------------------------------------
 
-    def _asset(self, asset_id: int) -> dict[str, Any] | None:
+    def asset_params(self, asset_id: int) -> dict[str, Any] | None:
+        """The asset's parameters (algod's JSON `params`), or None once it is destroyed."""
         try:
             info = self.algod.asset_info(asset_id)
         except AlgodHTTPError as error:
@@ -361,7 +364,7 @@ class Factory:
         held = self._held(address)
         if held.get(asset_id, 0) != 1:
             return self._explain_missing(address, alias, kind, asset_id, held)
-        params = self._asset(asset_id)
+        params = self.asset_params(asset_id)
         if params is None:
             return Verdict.no(Reason.REVOKED, f"{kind} {asset_id} no longer exists", asset_id)
         if params.get("creator") != self.address:
@@ -398,7 +401,7 @@ class Factory:
         for asset_id, amount in sorted(held.items()):
             if amount < 1:
                 continue
-            params = self._asset(asset_id)
+            params = self.asset_params(asset_id)
             if params is None:
                 continue
             unit = params.get("unit-name")

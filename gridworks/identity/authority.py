@@ -1,0 +1,184 @@
+"""Which GNode an account speaks for: the certificate a source alias needs, read from the chain.
+
+A message's source alias names a claim, and the claim names the certificate that proves it:
+
+- ``<atn>.scada`` is the Scada of the TerminalAsset ``<atn>.ta``: it holds that TA's ScadaCert;
+- ``<atn>.ta`` is the TerminalAsset itself, spoken for by its owner: the TaDeed;
+- an alias registered as a validator: the ValidatorCert;
+- ``<atn>`` with ``<atn>.ta`` registered is the AtomicTNode that trades for the TerminalAsset:
+  it holds the TaTradingRights.
+
+For these device-linked roles the TerminalAsset's record must also hold together: its TaDeed
+and TaTradingRights (and the ScadaCert for a Scada) are live, issued by the factory and bound to
+the same TerminalAsset alias. A role with no certificate on chain is not registered.
+"""
+
+from __future__ import annotations
+
+import base64
+
+from pydantic import BaseModel, ConfigDict
+
+from gridworks.contracts import certs
+from gridworks.contracts.certs import Role, Slot
+from gridworks.identity.certificates import CertificateKind
+from gridworks.identity.chain import Factory, Reason, Verdict
+from gridworks.identity.rejection import RejectReason
+from gridworks.identity.roles import GNodeRole
+
+TA_WORD = "ta"
+SCADA_WORD = "scada"
+
+_REASONS: dict[Reason, RejectReason] = {
+    Reason.NOT_REGISTERED: RejectReason.NOT_REGISTERED,
+    Reason.NOT_ACTIVE: RejectReason.NOT_ACTIVE,
+    Reason.REVOKED: RejectReason.REVOKED,
+    Reason.NO_CERTIFICATE: RejectReason.NO_CERTIFICATE,
+    Reason.WRONG_ISSUER: RejectReason.WRONG_ISSUER,
+    Reason.WRONG_ROLE: RejectReason.WRONG_CERTIFICATE,
+    Reason.WRONG_KIND: RejectReason.WRONG_CERTIFICATE,
+    Reason.ALIAS_MISMATCH: RejectReason.WRONG_CERTIFICATE,
+}
+
+
+class Claim(BaseModel):
+    """What a source alias claims to be, and the certificate that would prove it."""
+
+    model_config = ConfigDict(frozen=True)
+
+    alias: str
+    role: GNodeRole
+    certificate: CertificateKind
+    record_alias: str
+    """The registry record holding the certificate (the TerminalAsset's, for device roles)."""
+    terminal_asset: str | None = None
+
+
+class ProvenIdentity(BaseModel):
+    """Who a verified message is from, as the chain proves it."""
+
+    model_config = ConfigDict(frozen=True)
+
+    alias: str
+    role: GNodeRole
+    address: str
+    certificate: CertificateKind
+    certificate_asset_id: int
+    terminal_asset: str | None
+    """For device-linked roles (TerminalAsset, AtomicTNode, Scada): the device spoken for."""
+    factory_app_id: int
+
+
+class Refusal(BaseModel):
+    """Why the chain does not back a claim."""
+
+    model_config = ConfigDict(frozen=True)
+
+    reason: RejectReason
+    detail: str
+
+
+def claim_for(factory: Factory, alias: str) -> Claim | Refusal:
+    """The claim `alias` makes (may read the registry to tell a validator from an AtomicTNode)."""
+    words = alias.split(".")
+    parent = ".".join(words[:-1])
+    if words[-1] == SCADA_WORD and parent:
+        ta = f"{parent}.{TA_WORD}"
+        return Claim(
+            alias=alias,
+            role=GNodeRole.Scada,
+            certificate=CertificateKind.ScadaCert,
+            record_alias=ta,
+            terminal_asset=ta,
+        )
+    if words[-1] == TA_WORD:
+        return Claim(
+            alias=alias,
+            role=GNodeRole.TerminalAsset,
+            certificate=CertificateKind.TaDeed,
+            record_alias=alias,
+            terminal_asset=alias,
+        )
+    record = factory.record(alias)
+    if record is not None and record.role == Role.VALIDATOR:
+        return Claim(
+            alias=alias,
+            role=GNodeRole.Validator,
+            certificate=CertificateKind.ValidatorCert,
+            record_alias=alias,
+        )
+    ta = f"{alias}.{TA_WORD}"
+    if factory.record(ta) is not None:
+        return Claim(
+            alias=alias,
+            role=GNodeRole.AtomicTNode,
+            certificate=CertificateKind.TaTradingRights,
+            record_alias=ta,
+            terminal_asset=ta,
+        )
+    return Refusal(
+        reason=RejectReason.NOT_REGISTERED,
+        detail=f"{alias} is neither a registered validator nor the AtomicTNode, Scada or owner "
+        f"of a registered TerminalAsset with factory {factory.app_id}",
+    )
+
+
+def _device_refusal(factory: Factory, claim: Claim) -> Refusal | None:
+    """None when the TerminalAsset's certificates hold together, else why not."""
+    ta = claim.terminal_asset
+    assert ta is not None
+    record = factory.record(ta)
+    if record is None or record.role != Role.TERMINAL_ASSET:
+        return Refusal(reason=RejectReason.NOT_REGISTERED, detail=f"{ta} is not registered")
+    needed = [CertificateKind.TaDeed, CertificateKind.TaTradingRights]
+    if claim.role is GNodeRole.Scada:
+        needed.append(CertificateKind.ScadaCert)
+    for kind in needed:
+        slot: Slot = certs.CERT_PLACE[kind.cert_kind][1]
+        asset_id = record.cert(slot)
+        if asset_id == 0:
+            return Refusal(
+                reason=RejectReason.REVOKED,
+                detail=f"the {kind} of {ta} was revoked, so {claim.alias} speaks for no device",
+            )
+        params = factory.asset_params(asset_id)
+        bound = params is not None and (
+            params.get("creator") == factory.address
+            and params.get("unit-name") == kind.unit_name
+            and base64.b64decode(params.get("metadata-hash") or "")
+            == certs.metadata_hash(kind.cert_kind, ta)
+        )
+        if not bound:
+            return Refusal(
+                reason=RejectReason.DEVICE_MISMATCH,
+                detail=f"{kind} {asset_id} in the record of {ta} is not the factory's "
+                f"{kind} bound to {ta}",
+            )
+    return None
+
+
+def authorize(factory: Factory, address: str, alias: str) -> ProvenIdentity | Refusal:
+    """Does `address` hold, now, the certificate that makes it the GNode `alias`?"""
+    claim = claim_for(factory, alias)
+    if isinstance(claim, Refusal):
+        return claim
+    verdict: Verdict = factory.check(address, claim.record_alias, claim.certificate)
+    if not verdict.ok:
+        return Refusal(
+            reason=_REASONS[verdict.reason],
+            detail=f"{address} is not {alias} ({claim.role}): {verdict.detail}",
+        )
+    if claim.terminal_asset is not None:
+        refusal = _device_refusal(factory, claim)
+        if refusal is not None:
+            return refusal
+    assert verdict.asset_id is not None
+    return ProvenIdentity(
+        alias=alias,
+        role=claim.role,
+        address=address,
+        certificate=claim.certificate,
+        certificate_asset_id=verdict.asset_id,
+        terminal_asset=claim.terminal_asset,
+        factory_app_id=factory.app_id,
+    )
