@@ -82,6 +82,19 @@ def sandbox_start(
 
 
 @main.command()
+def demo() -> None:
+    """The main demo: a Scada and an AtomicTNode exchange signed messages over RabbitMQ while an
+    impostor, a replayer and a forger try; prints a timeline and a summary table."""
+    import logging
+
+    from .demo import run_demo
+
+    # the timeline reports every refusal; the consumers' own warnings would repeat them
+    logging.getLogger("gridworks.actors").setLevel(logging.ERROR)
+    run_demo(click.echo)
+
+
+@main.command()
 def tour() -> None:
     """Start a sandbox and fund an account, mint an NFT and transfer it, printing each step."""
     from .tour import run_tour

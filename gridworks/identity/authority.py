@@ -166,7 +166,7 @@ def authorize(factory: Factory, address: str, alias: str) -> ProvenIdentity | Re
     if not verdict.ok:
         return Refusal(
             reason=_REASONS[verdict.reason],
-            detail=f"{address} is not {alias} ({claim.role}): {verdict.detail}",
+            detail=f"{verdict.detail}, so {address} is not the {claim.role} {alias}",
         )
     if claim.terminal_asset is not None:
         refusal = _device_refusal(factory, claim)

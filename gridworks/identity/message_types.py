@@ -35,6 +35,13 @@ class MessageTypes:
     def model(self, name: str, version: int) -> type[BaseModel] | None:
         return self._models.get((name, version))
 
+    def type_of(self, model: type[BaseModel]) -> tuple[str, int]:
+        """The (name, version) `model` is registered under; `LookupError` if none."""
+        for key, known in self._models.items():
+            if known is model:
+                return key
+        raise LookupError(f"{model.__name__} is not a registered message type")
+
     def __iter__(self) -> Iterator[tuple[str, int]]:
         return iter(sorted(self._models))
 

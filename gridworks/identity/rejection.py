@@ -43,6 +43,9 @@ class RejectReason(StrEnum):
     CHAIN_UNAVAILABLE = "CHAIN_UNAVAILABLE"  # the chain could not be read: refuse, do not guess
     # replay
     REPLAY = "REPLAY"  # this message id was already accepted within its validity window
+    # the receiving actor, after verification
+    NOT_COUNTERPARTY = "NOT_COUNTERPARTY"  # verified, but not a GNode this actor takes it from
+    HANDLER_FAILED = "HANDLER_FAILED"  # verified, but the actor's handler failed on it
 
 
 class EnvelopeError(IdentityError, ValueError):

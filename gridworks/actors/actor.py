@@ -1,0 +1,178 @@
+"""A GNode actor: an alias, the key that holds its certificate, a broker queue, a verifier.
+
+Everything it sends is sealed in a signed envelope; everything it receives is verified against
+the chain before `handle` sees it, and refused messages go to the dead-letter queue with their
+reason. A subclass says what it does with verified messages (`handle`) and may check that the
+verified sender is the counterparty it expects (`expect`): the verifier proves who sent a
+message, the actor decides whether that GNode may tell it this.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import pika
+from algosdk.v2client.algod import AlgodClient
+from pydantic import BaseModel
+
+from gridworks.actors.broker import BrokerConfig, connect
+from gridworks.actors.consumer import VerifyingConsumer
+from gridworks.actors.messages import MESSAGE_TYPES
+from gridworks.actors.publisher import SignedPublisher
+from gridworks.identity.chain_cache import ChainCache
+from gridworks.identity.envelope import MessageSigner, SignedEnvelope, seal
+from gridworks.identity.errors import IdentityError
+from gridworks.identity.roles import GNodeRole
+from gridworks.identity.verifier import Policy, Rejected, Verified, Verifier
+
+log = logging.getLogger(__name__)
+
+
+class CounterpartyError(IdentityError):
+    """A verified message from a GNode that is not this actor's counterparty for it."""
+
+
+@dataclass(frozen=True)
+class ChainContext:
+    """The network and GNodeFactory an actor's certificates live on."""
+
+    algod: AlgodClient
+    factory_app_id: int
+    genesis_hash: str
+
+    @classmethod
+    def of(cls, algod: AlgodClient, factory_app_id: int) -> ChainContext:
+        return cls(algod, factory_app_id, str(algod.suggested_params().gh))
+
+
+Listener = Callable[["Actor", Verified | Rejected], None]
+
+
+class Actor:
+    """Send signed messages as `alias`; receive verified ones on `alias`'s queue."""
+
+    def __init__(
+        self,
+        alias: str,
+        key: MessageSigner,
+        chain: ChainContext,
+        *,
+        broker: BrokerConfig | None = None,
+        policy: Policy | None = None,
+        listener: Listener | None = None,
+        follow_chain: bool = True,
+    ) -> None:
+        self.alias = alias
+        self.key = key
+        self.chain = chain
+        self.broker = broker or BrokerConfig()
+        self.listener = listener
+        self.policy = policy or Policy()
+        self.cache = ChainCache(
+            chain.algod,
+            watch_app_ids=(chain.factory_app_id,),
+            max_staleness_rounds=self.policy.max_staleness_rounds,
+            follow=follow_chain,
+            poll_seconds=0.25,  # how long close() may wait for the follower's long poll
+        )
+        self.verifier = Verifier(
+            chain.algod,
+            chain.factory_app_id,
+            receivers=(alias,),
+            policy=self.policy,
+            message_types=MESSAGE_TYPES,
+            genesis_hash=chain.genesis_hash,
+            cache=self.cache,
+        )
+        self.connection: pika.BlockingConnection = connect(self.broker)
+        self.publisher = SignedPublisher(self.connection, self.broker)
+        self.consumer = VerifyingConsumer(
+            self.connection,
+            self.broker,
+            alias,
+            self.verifier.verify,
+            self._accepted,
+            on_reject=self._refused,
+        )
+        self.cache.start()
+
+    # ---- sending ----------------------------------------------------------------------------
+
+    def seal(self, destination: str, payload: BaseModel, *, ttl_ms: int = 60_000) -> SignedEnvelope:
+        """Sign `payload` (a registered message type) from this actor to `destination`."""
+        message_type, version = MESSAGE_TYPES.type_of(type(payload))
+        return seal(
+            self.key,
+            message_type=message_type,
+            version=version,
+            payload=payload,
+            source=self.alias,
+            destination=destination,
+            genesis_hash=self.chain.genesis_hash,
+            ttl_ms=ttl_ms,
+        )
+
+    def send(self, destination: str, payload: BaseModel, *, ttl_ms: int = 60_000) -> SignedEnvelope:
+        """Seal and publish (confirmed by the broker, routed to the destination's queue)."""
+        envelope = self.seal(destination, payload, ttl_ms=ttl_ms)
+        self.publisher.publish(envelope)
+        return envelope
+
+    # ---- receiving --------------------------------------------------------------------------
+
+    def step(self, max_messages: int | None = None, timeout: float = 0.5) -> int:
+        """Handle what is waiting on the queue (see `VerifyingConsumer.drain`)."""
+        return self.consumer.drain(max_messages, timeout)
+
+    def handle(self, verified: Verified) -> None:
+        """What the actor does with a verified message; raise to refuse it (dead-lettered)."""
+
+    @staticmethod
+    def expect(verified: Verified, role: GNodeRole, terminal_asset: str | None) -> None:
+        """Refuse a verified sender that is not `role` speaking for `terminal_asset`."""
+        sender = verified.sender
+        if sender.role is not role or sender.terminal_asset != terminal_asset:
+            raise CounterpartyError(
+                f"{sender.alias} ({sender.role} for {sender.terminal_asset}) is not the "
+                f"{role} of {terminal_asset}"
+            )
+
+    def _accepted(self, verified: Verified) -> None:
+        try:
+            self.handle(verified)
+        except Exception as error:
+            log.warning("%s refused %s: %s", self.alias, verified.header.message_id, error)
+            if self.listener is not None:
+                self.listener(self, _refused_by_handler(verified, error))
+            raise
+        if self.listener is not None:
+            self.listener(self, verified)
+
+    def _refused(self, rejected: Rejected, _properties: pika.BasicProperties) -> None:
+        if self.listener is not None:
+            self.listener(self, rejected)
+
+    def close(self) -> None:
+        self.cache.close()
+        if self.connection.is_open:
+            self.connection.close()
+
+    def __enter__(self) -> Actor:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def _refused_by_handler(verified: Verified, error: Exception) -> Rejected:
+    from gridworks.identity.rejection import RejectReason
+
+    return Rejected(
+        reason=RejectReason.NOT_COUNTERPARTY
+        if isinstance(error, CounterpartyError)
+        else RejectReason.HANDLER_FAILED,
+        detail=str(error),
+        header=verified.header,
+    )

@@ -1,0 +1,164 @@
+"""The RabbitMQ side of GNode actors: where the broker is, and the queues and exchanges they use.
+
+Topology (all durable, so a broker restart loses nothing that was confirmed):
+
+- ``exchange`` (direct): every signed envelope is published here with routing key = the
+  destination alias; each actor's queue is bound with its own alias.
+- ``dead_letter_exchange`` (fanout) and ``dead_letter_queue`` bound to it: where refused
+  messages go (published there by the consumer, with the reason in headers) and where the
+  broker itself dead-letters what a crashing handler nacked or what expired in an actor queue.
+  Fanout, because dead letters keep their original routing key (an actor alias) and must all
+  land in the one queue.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from urllib.parse import unquote, urlsplit
+
+import pika
+import pika.exceptions
+from pika.adapters.blocking_connection import BlockingChannel
+from pydantic import BaseModel, ConfigDict, Field
+
+from gridworks.identity.alias import check_alias
+
+log = logging.getLogger(__name__)
+
+DEFAULT_BROKER_URL = "amqp://smqPublic:smqPublic@127.0.0.1:5672/d1__1"
+"""The dev broker of ``scripts/broker start``; public dev credentials, not secrets."""
+
+URL_ENV = "GRIDWORKS_BROKER_URL"
+LEGACY_URL_ENV = "GRIDWORKS_AMQP_URL"
+"""Also read (after `URL_ENV`), as tests/actors/test_dev_broker.py does."""
+
+
+class BrokerError(Exception):
+    """Base of every error raised by ``gridworks.actors`` about the broker."""
+
+
+class PublishError(BrokerError):
+    """A message was not accepted by the broker (unroutable, nacked, or refused)."""
+
+
+def _default_url() -> str:
+    return os.environ.get(URL_ENV) or os.environ.get(LEGACY_URL_ENV) or DEFAULT_BROKER_URL
+
+
+class BrokerConfig(BaseModel):
+    """How to reach the broker and which exchanges and queues the actors share."""
+
+    model_config = ConfigDict(frozen=True)
+
+    url: str = Field(default_factory=_default_url, repr=False)
+    """An AMQP URL; it may hold a password, so it is never logged or shown (see `where`)."""
+    exchange: str = "gridworks.actors"
+    dead_letter_exchange: str = "gridworks.dead-letter"
+    dead_letter_queue: str = "gridworks.dead-letter"
+
+    @property
+    def user(self) -> str:
+        """The broker login: what RabbitMQ checks a message's ``user_id`` property against."""
+        return unquote(urlsplit(self.url).username or "guest")
+
+    @property
+    def where(self) -> str:
+        """``host:port/vhost``, safe to show (no credentials)."""
+        params = self.parameters()
+        return f"{params.host}:{params.port}/{params.virtual_host}"
+
+    def parameters(self, *, timeout: float = 5.0) -> pika.URLParameters:
+        """Connection parameters that fail fast: one attempt, bounded socket and handshake."""
+        params = pika.URLParameters(self.url)
+        params.connection_attempts = 1
+        params.retry_delay = 0
+        params.socket_timeout = timeout
+        params.stack_timeout = max(timeout * 3, 15.0)
+        params.blocked_connection_timeout = 30
+        return params
+
+    def __repr__(self) -> str:
+        return (
+            f"BrokerConfig(where={self.where!r}, user={self.user!r}, exchange={self.exchange!r}, "
+            f"dead_letter_exchange={self.dead_letter_exchange!r}, "
+            f"dead_letter_queue={self.dead_letter_queue!r})"
+        )
+
+    __str__ = __repr__
+
+
+def _scrub(text: str, config: BrokerConfig) -> str:
+    """`text` without the URL's password, in case a library echoes it."""
+    password = urlsplit(config.url).password
+    if password:
+        text = text.replace(password, "***").replace(unquote(password), "***")
+    return text
+
+
+def connect(config: BrokerConfig | None = None, *, timeout: float = 5.0) -> pika.BlockingConnection:
+    """A blocking connection, or a `BrokerError` saying which broker did not answer and why."""
+    config = config or BrokerConfig()
+    try:
+        params = config.parameters(timeout=timeout)
+    except Exception as error:
+        raise BrokerError(
+            f"the broker URL is not valid: {type(error).__name__}: {_scrub(str(error), config)}"
+        ) from None
+    try:
+        connection = pika.BlockingConnection(params)
+    except (
+        pika.exceptions.ProbableAuthenticationError,
+        pika.exceptions.AuthenticationError,
+        pika.exceptions.ProbableAccessDeniedError,
+    ) as error:
+        raise BrokerError(
+            f"the RabbitMQ broker at {config.where} refused user {config.user!r} "
+            f"({type(error).__name__}); check the URL's credentials and vhost, "
+            "or run scripts/broker start to provision the dev broker"
+        ) from None
+    except pika.exceptions.AMQPError as error:
+        cause = _scrub(repr(error), config)
+        raise BrokerError(
+            f"no RabbitMQ broker answered at {config.where} ({cause}); run scripts/broker start"
+        ) from None
+    log.info("connected to the broker at %s as %s", config.where, config.user)
+    return connection
+
+
+def declare_topology(channel: BlockingChannel, config: BrokerConfig) -> None:
+    """The shared exchanges and the dead-letter queue (idempotent)."""
+    channel.exchange_declare(
+        exchange=config.exchange, exchange_type="direct", durable=True, auto_delete=False
+    )
+    channel.exchange_declare(
+        exchange=config.dead_letter_exchange,
+        exchange_type="fanout",
+        durable=True,
+        auto_delete=False,
+    )
+    channel.queue_declare(
+        queue=config.dead_letter_queue, durable=True, exclusive=False, auto_delete=False
+    )
+    channel.queue_bind(
+        queue=config.dead_letter_queue, exchange=config.dead_letter_exchange, routing_key=""
+    )
+
+
+def declare_actor_queue(channel: BlockingChannel, config: BrokerConfig, alias: str) -> str:
+    """The actor's durable queue, named after its alias and bound with it; returns the name.
+
+    Its ``x-dead-letter-exchange`` sends what the consumer nacks (a crashing handler) or what
+    expires there to the dead-letter queue instead of dropping it.
+    """
+    queue = check_alias(alias)
+    declare_topology(channel, config)
+    channel.queue_declare(
+        queue=queue,
+        durable=True,
+        exclusive=False,
+        auto_delete=False,
+        arguments={"x-dead-letter-exchange": config.dead_letter_exchange},
+    )
+    channel.queue_bind(queue=queue, exchange=config.exchange, routing_key=alias)
+    return queue

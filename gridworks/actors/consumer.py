@@ -1,0 +1,354 @@
+"""Consume an actor's queue, handing on only what the verifier accepts, and losing nothing.
+
+Every delivery ends in exactly one place:
+
+- verified and handled: acked;
+- verified but the handler raised: nacked without requeue, so the broker moves it (through the
+  queue's dead-letter exchange) to the dead-letter queue rather than retrying it forever;
+- refused by the verifier: republished to the dead-letter exchange with the reason in headers,
+  and acked only once the broker confirmed that copy.
+
+The consumer is single-threaded, as pika's BlockingConnection is: `drain` steps it
+deterministically (tests, demos), `run_forever` loops until `stop`.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, cast
+
+import pika
+import pika.exceptions
+from pika.adapters.blocking_connection import BlockingChannel
+from pika.spec import Basic
+from pydantic import BaseModel, ConfigDict
+
+from gridworks.actors.broker import BrokerConfig, BrokerError, PublishError, declare_actor_queue
+from gridworks.actors.publisher import send
+from gridworks.identity.verifier import Rejected, Verified
+
+log = logging.getLogger(__name__)
+
+REASON_HEADER = "x-gridworks-reason"
+DETAIL_HEADER = "x-gridworks-detail"
+QUEUE_HEADER = "x-gridworks-queue"
+USER_ID_HEADER = "x-gridworks-user-id"
+"""The refused message's ``user_id`` property, kept as a header (see `dead_letter_properties`)."""
+MAX_DETAIL_CHARS = 500
+
+Verify = Callable[[bytes], Verified | Rejected]
+OnMessage = Callable[[Verified], None]
+OnReject = Callable[[Rejected, pika.BasicProperties], None]
+
+
+@dataclass(frozen=True)
+class Delivery:
+    """One delivery as the broker handed it over (available as `VerifyingConsumer.current`)."""
+
+    queue: str
+    delivery_tag: int
+    routing_key: str
+    redelivered: bool
+    properties: pika.BasicProperties
+    body: bytes
+
+
+def _text(value: object) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, bytes):
+        return value.decode("utf-8", "replace")
+    return str(value)
+
+
+def dead_letter_properties(
+    properties: pika.BasicProperties, rejected: Rejected, queue: str
+) -> pika.BasicProperties:
+    """The original properties plus the reason headers, minus what would lose or block it.
+
+    ``expiration`` is dropped (the copy must not expire in the dead-letter queue, which has no
+    dead-letter exchange of its own) and ``user_id`` moves to a header (RabbitMQ accepts only
+    the publishing connection's own login there, and the consumer may log in as someone else).
+    """
+    headers: dict[str, Any] = dict(properties.headers or {})
+    headers[REASON_HEADER] = str(rejected.reason.value)
+    headers[DETAIL_HEADER] = rejected.detail[:MAX_DETAIL_CHARS]
+    headers[QUEUE_HEADER] = queue
+    if properties.user_id is not None:
+        headers[USER_ID_HEADER] = properties.user_id
+    return pika.BasicProperties(
+        content_type=properties.content_type,
+        content_encoding=properties.content_encoding,
+        headers=headers,
+        delivery_mode=pika.DeliveryMode.Persistent,
+        priority=properties.priority,
+        correlation_id=properties.correlation_id,
+        reply_to=properties.reply_to,
+        message_id=properties.message_id,
+        timestamp=properties.timestamp,
+        type=properties.type,
+        app_id=properties.app_id,
+        cluster_id=properties.cluster_id,
+    )
+
+
+class VerifyingConsumer:
+    """Verifies each delivery on `alias`'s queue before `on_message` sees it."""
+
+    def __init__(
+        self,
+        connection: pika.BlockingConnection,
+        config: BrokerConfig,
+        alias: str,
+        verify: Verify,
+        on_message: OnMessage,
+        *,
+        on_reject: OnReject | None = None,
+        prefetch: int = 100,
+    ) -> None:
+        self.connection = connection
+        self.config = config
+        self.verify = verify
+        self.on_message = on_message
+        self.on_reject = on_reject
+        self.prefetch = prefetch
+        self._channel = connection.channel()
+        self.queue = declare_actor_queue(self._channel, config, alias)
+        self._channel.basic_qos(prefetch_count=prefetch)
+        self._dead_letter_channel: BlockingChannel | None = None
+        self._stopping = threading.Event()
+        self.current: Delivery | None = None
+        """The delivery being handled, while `on_message` or `on_reject` runs (its properties)."""
+        self.accepted = 0
+        self.rejected = 0
+        self.failed = 0
+
+    # ---- stepping ---------------------------------------------------------------------------
+
+    def drain(self, max_messages: int | None = None, timeout: float = 1.0) -> int:
+        """Handle deliveries until `max_messages` were handled or none came for `timeout` s.
+
+        Returns how many were handled. Deliveries prefetched beyond `max_messages` stay with
+        this consumer (unacked) for the next call, or go back to the queue on `close`.
+        """
+        if max_messages is not None and max_messages <= 0:
+            return 0
+        handled = 0
+        for method, properties, body in self._channel.consume(
+            self.queue, auto_ack=False, inactivity_timeout=timeout
+        ):
+            if method is None:
+                break
+            self._handle(method, properties, body)
+            handled += 1
+            if max_messages is not None and handled >= max_messages:
+                break
+            if self._stopping.is_set():
+                break
+        return handled
+
+    def run_forever(self, poll: float = 0.5) -> None:
+        """Consume until `stop` (from a handler, or another thread within `poll` seconds)."""
+        try:
+            while not self._stopping.is_set():
+                self.drain(timeout=poll)
+        finally:
+            self._stopping.clear()
+            self._cancel()
+
+    def stop(self) -> None:
+        """Ask `run_forever` to return after the current delivery (thread-safe)."""
+        self._stopping.set()
+
+    def close(self) -> None:
+        """Cancel consuming (prefetched deliveries go back to the queue) and close channels."""
+        self._cancel()
+        for channel in (self._channel, self._dead_letter_channel):
+            if channel is not None and channel.is_open:
+                channel.close()
+        self._dead_letter_channel = None
+
+    def __enter__(self) -> VerifyingConsumer:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def _cancel(self) -> None:
+        if self._channel.is_open and self._channel.consumer_tags:
+            self._channel.cancel()
+
+    # ---- one delivery -----------------------------------------------------------------------
+
+    def _handle(self, method: Basic.Deliver, properties: pika.BasicProperties, body: bytes) -> None:
+        tag = method.delivery_tag
+        delivery = Delivery(
+            queue=self.queue,
+            delivery_tag=tag,
+            routing_key=method.routing_key,
+            redelivered=bool(method.redelivered),
+            properties=properties,
+            body=body,
+        )
+        try:
+            result = self.verify(body)
+        except Exception:
+            log.exception(
+                "the verifier raised on message %s in %s; dead-lettering it",
+                properties.message_id,
+                self.queue,
+            )
+            self.failed += 1
+            self._channel.basic_nack(delivery_tag=tag, requeue=False)
+            return
+        self.current = delivery
+        try:
+            if result.ok:
+                self._accept(delivery, cast(Verified, result))
+            else:
+                self._refuse(delivery, cast(Rejected, result))
+        finally:
+            self.current = None
+
+    def _accept(self, delivery: Delivery, verified: Verified) -> None:
+        try:
+            self.on_message(verified)
+        except Exception:
+            log.exception(
+                "the handler of %s failed on message %s; nacked to the dead-letter queue",
+                self.queue,
+                delivery.properties.message_id,
+            )
+            self.failed += 1
+            self._channel.basic_nack(delivery_tag=delivery.delivery_tag, requeue=False)
+            return
+        self._channel.basic_ack(delivery_tag=delivery.delivery_tag)
+        self.accepted += 1
+
+    def _refuse(self, delivery: Delivery, rejected: Rejected) -> None:
+        log.warning(
+            "refused message %s in %s: %s: %s",
+            delivery.properties.message_id,
+            self.queue,
+            rejected.reason.value,
+            rejected.detail[:MAX_DETAIL_CHARS],
+        )
+        try:
+            send(
+                self._dead_letters(),
+                self.config.dead_letter_exchange,
+                delivery.routing_key,
+                delivery.body,
+                dead_letter_properties(delivery.properties, rejected, self.queue),
+            )
+        except PublishError:
+            # Not confirmed: give it back to the queue rather than drop it, and stop here.
+            if self._channel.is_open:
+                self._channel.basic_nack(delivery_tag=delivery.delivery_tag, requeue=True)
+            raise
+        self._channel.basic_ack(delivery_tag=delivery.delivery_tag)
+        self.rejected += 1
+        if self.on_reject is not None:
+            try:
+                self.on_reject(rejected, delivery.properties)
+            except Exception:
+                log.exception("on_reject of %s failed (the message is dead-lettered)", self.queue)
+
+    def _dead_letters(self) -> BlockingChannel:
+        if self._dead_letter_channel is None or not self._dead_letter_channel.is_open:
+            channel = self.connection.channel()
+            channel.confirm_delivery()
+            self._dead_letter_channel = channel
+        return self._dead_letter_channel
+
+
+# ---- reading the dead-letter queue ----------------------------------------------------------
+
+
+class DeadLetter(BaseModel):
+    """A message from the dead-letter queue, and why it is there."""
+
+    model_config = ConfigDict(frozen=True)
+
+    body: bytes
+    reason: str | None
+    """The verifier's `RejectReason`, or the broker's ("rejected" when a handler failed,
+    "expired" when its expiration passed in an actor queue)."""
+    detail: str | None
+    message_id: str | None
+    queue: str | None
+    """The actor queue it was refused or dead-lettered from."""
+    by_broker: bool
+    """True when the broker dead-lettered it (nack or expiry), False when the verifier did."""
+    headers: dict[str, Any]
+
+
+def _dead_letter_of(properties: pika.BasicProperties, body: bytes) -> DeadLetter:
+    headers: dict[str, Any] = dict(properties.headers or {})
+    if REASON_HEADER in headers:
+        return DeadLetter(
+            body=body,
+            reason=_text(headers.get(REASON_HEADER)),
+            detail=_text(headers.get(DETAIL_HEADER)),
+            message_id=properties.message_id,
+            queue=_text(headers.get(QUEUE_HEADER)),
+            by_broker=False,
+            headers=headers,
+        )
+    reason = _text(headers.get("x-first-death-reason"))
+    queue = _text(headers.get("x-first-death-queue"))
+    deaths = headers.get("x-death")
+    if isinstance(deaths, list) and deaths and isinstance(deaths[0], dict):
+        reason = reason or _text(deaths[0].get("reason"))
+        queue = queue or _text(deaths[0].get("queue"))
+    return DeadLetter(
+        body=body,
+        reason=reason,
+        detail=None,
+        message_id=properties.message_id,
+        queue=queue,
+        by_broker=True,
+        headers=headers,
+    )
+
+
+def read_dead_letters(
+    connection: pika.BlockingConnection,
+    config: BrokerConfig,
+    max_messages: int,
+    timeout: float = 1.0,
+) -> list[DeadLetter]:
+    """Take (get and ack) up to `max_messages` dead letters, waiting at most `timeout` s for each.
+
+    The broker dead-letters a nacked message asynchronously, hence the wait.
+    """
+    letters: list[DeadLetter] = []
+    channel = connection.channel()
+    try:
+        try:
+            channel.queue_declare(queue=config.dead_letter_queue, passive=True)
+        except pika.exceptions.ChannelClosedByBroker as error:
+            raise BrokerError(
+                f"no dead-letter queue {config.dead_letter_queue!r} at {config.where}: "
+                f"{error.reply_code} {error.reply_text}"
+            ) from None
+        deadline = time.monotonic() + timeout
+        while len(letters) < max_messages:
+            method, properties, body = channel.basic_get(config.dead_letter_queue, auto_ack=False)
+            if method is None:
+                if time.monotonic() >= deadline:
+                    break
+                connection.sleep(0.02)
+                continue
+            assert properties is not None and body is not None
+            letters.append(_dead_letter_of(properties, body))
+            channel.basic_ack(delivery_tag=method.delivery_tag)
+            deadline = time.monotonic() + timeout
+    finally:
+        if channel.is_open:
+            channel.close()
+    return letters

@@ -1,0 +1,266 @@
+"""The main demo: a certified device's Scada and AtomicTNode talk through RabbitMQ while an
+impostor, a replayer and a forger try to join in.
+
+It starts an embedded sandbox (or uses ALGOD_SERVER & co.), checks the broker, deploys the
+GNodeFactory, certifies a validator, creates the TerminalAsset `d1.isone.ver.keene.holly.ta`
+with its TaDeed, TaTradingRights and ScadaCert, then runs the two actors and the attackers and
+prints a timeline and a summary. Every refusal is the verifier's, with its reason; refused
+messages end in the dead-letter queue, which the demo reads back at the end.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from gridworks.actors.actor import Actor, ChainContext
+from gridworks.actors.atomic_tnode import AtomicTNode
+from gridworks.actors.broker import BrokerConfig, BrokerError, connect
+from gridworks.actors.consumer import read_dead_letters
+from gridworks.actors.messages import Telemetry
+from gridworks.actors.publisher import PublishError, SignedPublisher
+from gridworks.actors.scada import Scada
+from gridworks.identity.certificates import CertificateKind
+from gridworks.identity.chain import Factory
+from gridworks.identity.envelope import DOMAIN_PREFIX, now_ms, seal, wire_of
+from gridworks.identity.keys import ActorKey
+from gridworks.identity.verifier import Rejected, Verified
+from gridworks.sandbox import Network
+from gridworks.sandbox import connect as connect_chain
+from gridworks.table import format_table
+
+VALIDATOR = "d1.isone.ver.validator"
+ATN = "d1.isone.ver.keene.holly"
+TA = f"{ATN}.ta"
+SCADA = f"{ATN}.scada"
+
+DEMO_BROKER = dict(
+    exchange="gridworks.demo",
+    dead_letter_exchange="gridworks.demo.dead-letter",
+    dead_letter_queue="gridworks.demo.dead-letter",
+)
+"""The demo's own exchanges and queues, so it may empty them without touching anyone's."""
+
+
+def _short(alias: str) -> str:
+    return {ATN: "atn", SCADA: "scada"}.get(alias, alias)
+
+
+@dataclass
+class Row:
+    step: int
+    sender: str
+    claims: str
+    message: str
+    receiver: str
+    outcome: str = "(not delivered)"
+    reason: str = ""
+
+
+@dataclass
+class Timeline:
+    echo: Callable[[str], None]
+    started: float = field(default_factory=time.perf_counter)
+    rows: list[Row] = field(default_factory=list)
+
+    def say(self, text: str) -> None:
+        self.echo(f"{time.perf_counter() - self.started:7.3f}s  {text}")
+
+    def sent(self, sender: str, claims: str, message: str, receiver: str) -> Row:
+        row = Row(len(self.rows) + 1, sender, claims, message, receiver)
+        self.rows.append(row)
+        self.say(f"#{row.step} {sender} -> {_short(receiver)}: {message}")
+        return row
+
+    def outcome(self, actor: Actor, result: Verified | Rejected) -> None:
+        row = self.rows[-1]
+        if isinstance(result, Verified):
+            who = result.sender
+            row.outcome, row.reason = "accepted", ""
+            self.say(
+                f"   {_short(actor.alias)} ACCEPTED it: signed by {who.address[:8]}..., "
+                f"the {who.role} of {who.terminal_asset} "
+                f"({who.certificate} {who.certificate_asset_id})"
+            )
+        else:
+            row.outcome, row.reason = "rejected", result.reason.value
+            self.say(f"   {_short(actor.alias)} REJECTED it: {result}")
+
+
+def _ensure_broker(config: BrokerConfig, say: Callable[[str], None]) -> None:
+    """The broker must answer; from a checkout, start it with scripts/broker if it does not."""
+    try:
+        connect(config).close()
+        return
+    except BrokerError:
+        script = Path(__file__).resolve().parents[1] / "scripts" / "broker"
+        if not script.exists():
+            raise
+    say("the broker does not answer: starting it with scripts/broker start")
+    subprocess.run([str(script), "start"], check=True)
+    connect(config).close()
+
+
+def _fund(network: Network, micro_algos: int = 20_000_000) -> ActorKey:
+    return ActorKey.from_dev_account(network.new_account(micro_algos))
+
+
+def _empty_demo_queues(config: BrokerConfig) -> None:
+    """Leftovers of an earlier run (signed for another sandbox) would only confuse the story."""
+    connection = connect(config)
+    try:
+        channel = connection.channel()
+        for queue in (ATN, SCADA, config.dead_letter_queue):
+            try:
+                channel.queue_purge(queue)
+            except Exception:  # the queue does not exist yet: nothing to empty
+                channel = connection.channel()
+    finally:
+        connection.close()
+
+
+def run_demo(echo: Callable[[str], None] = print) -> list[Row]:
+    """Run the whole story against `connect()`'s network and the dev broker; return the rows."""
+    timeline = Timeline(echo)
+    say = timeline.say
+    config = BrokerConfig(**DEMO_BROKER)
+    network = connect_chain()
+    actors: list[Actor] = []
+    try:
+        where = "embedded sandbox" if network.is_embedded else "external node"
+        say(f"chain: {where} at {network.algod.algod_address}")
+        _ensure_broker(config, say)
+        say(f"broker: RabbitMQ at {config.where} as {config.user}")
+        _empty_demo_queues(config)
+
+        admin, validator, owner, atn_key, scada_key, impostor = (_fund(network) for _ in range(6))
+        factory = Factory.deploy(network, admin)
+        say(f"GNodeFactory deployed: app {factory.app_id}")
+        factory.certify_validator(admin, validator, VALIDATOR)
+        say(f"validator {VALIDATOR} certified (ValidatorCert to {validator.address[:8]}...)")
+        node = factory.create_terminal_asset(validator, TA, owner, atn_key)
+        ids = node.certificate_asset_ids
+        say(
+            f"TerminalAsset {TA} created: TaDeed {ids[CertificateKind.TaDeed]} to the owner, "
+            f"TaTradingRights {ids[CertificateKind.TaTradingRights]} to the AtomicTNode"
+        )
+        node = factory.issue_scada_cert(owner, TA, scada_key)
+        say(f"ScadaCert {node.certificate_asset_ids[CertificateKind.ScadaCert]} to the Scada")
+
+        chain = ChainContext.of(network.algod, factory.app_id)
+        listener = timeline.outcome
+        atn = AtomicTNode(ATN, atn_key, chain, broker=config, listener=listener)
+        actors.append(atn)
+        scada = Scada(SCADA, scada_key, chain, broker=config, listener=listener)
+        actors.append(scada)
+        say(f"actors up: {ATN} (AtomicTNode) and {SCADA} (Scada), each on its own queue")
+
+        def deliver(receiver: Actor) -> None:
+            if receiver.step(max_messages=1, timeout=5.0) != 1:
+                raise RuntimeError(f"nothing reached {receiver.alias}'s queue")
+
+        # 1. the real conversation
+        timeline.sent("scada", SCADA, "telemetry power-w=3200", ATN)
+        first = scada.report("power-w", 3200)
+        deliver(atn)
+        timeline.sent("atn", ATN, "dispatch setpoint 1500 W", SCADA)
+        atn.dispatch(1500)
+        deliver(scada)
+        say(f"   the Scada now runs the heat pump at {scada.setpoint_w} W")
+        timeline.sent("scada", SCADA, "telemetry power-w=1480", ATN)
+        scada.report("power-w", 1480)
+        deliver(atn)
+
+        attacker = SignedPublisher(atn.connection, config)
+        # 2. an impostor: a valid key and signature, but no ScadaCert
+        timeline.sent("impostor", SCADA, "telemetry power-w=0 (its own key)", ATN)
+        fake = seal(
+            impostor,
+            message_type="gridworks.telemetry",
+            payload=Telemetry(terminal_asset=TA, channel="power-w", value=0, read_ms=now_ms()),
+            source=SCADA,
+            destination=ATN,
+            genesis_hash=chain.genesis_hash,
+        )
+        attacker.publish(fake)
+        deliver(atn)
+
+        # 3. a replayer: the Scada's first message, byte for byte
+        timeline.sent("replayer", SCADA, "a copy of message #1", ATN)
+        attacker.publish_wire(first.wire, ATN, message_id=first.header.message_id)
+        deliver(atn)
+
+        # 4. a forger: message #1 with the reading changed, the signature kept
+        timeline.sent("forger", SCADA, "message #1 with power-w=9999", ATN)
+        changed = first.message_bytes.replace(b'"value":3200', b'"value":9999')
+        attacker.publish_wire(wire_of(first.signature, changed), ATN)
+        deliver(atn)
+
+        # 5. a forger naming the Scada's account as signer, signing with its own key
+        timeline.sent("forger", SCADA, "telemetry claiming the Scada's account", ATN)
+        header = json.loads(fake.message_bytes)
+        header["header"]["signer"] = scada_key.address
+        forged = json.dumps(header, separators=(",", ":")).encode()
+        attacker.publish_wire(wire_of(impostor.sign(DOMAIN_PREFIX + forged), forged), ATN)
+        deliver(atn)
+
+        # 6. an impostor on the broker: claiming another broker user is refused by RabbitMQ
+        row = timeline.sent("impostor", SCADA, "publish with user_id 'scada-site-7'", ATN)
+        try:
+            attacker.publish_wire(fake.wire, ATN, user_id="scada-site-7")
+            row.outcome = "published?!"
+        except PublishError as error:
+            row.outcome, row.reason = "refused by RabbitMQ", "user_id mismatch"
+            say(f"   RabbitMQ REFUSED it: {str(error)[:110]}")
+
+        # 7. the factory revokes the ScadaCert: the Scada's next message is refused
+        say("the GNodeFactory admin revokes the ScadaCert")
+        factory.revoke(admin, TA, CertificateKind.ScadaCert)
+        status = network.algod.status()
+        assert isinstance(status, dict)
+        target = int(status["last-round"])
+        deadline = time.monotonic() + 10
+        while (atn.cache.current_round or 0) < target and time.monotonic() < deadline:
+            time.sleep(0.01)
+        timeline.sent("scada", SCADA, "telemetry power-w=1500 (after revocation)", ATN)
+        scada.report("power-w", 1500)
+        deliver(atn)
+
+        letters = read_dead_letters(atn.connection, config, max_messages=100, timeout=0.3)
+        say(
+            f"dead-letter queue: {len(letters)} messages, reasons "
+            + ", ".join(sorted({letter.reason or "?" for letter in letters}))
+        )
+        _summary(echo, timeline.rows)
+        return timeline.rows
+    finally:
+        for actor in actors:
+            actor.close()
+        network.close()
+
+
+def _summary(echo: Callable[[str], None], rows: list[Row]) -> None:
+    echo("")
+    echo(
+        format_table(
+            ("#", "sent by", "as", "message", "to", "outcome", "reason"),
+            [
+                (
+                    str(r.step),
+                    r.sender,
+                    _short(r.claims),
+                    r.message,
+                    _short(r.receiver),
+                    r.outcome,
+                    r.reason,
+                )
+                for r in rows
+            ],
+        )
+    )
+    accepted = sum(r.outcome == "accepted" for r in rows)
+    echo(f"\n{accepted} accepted, {len(rows) - accepted} refused")
