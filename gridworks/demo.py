@@ -19,7 +19,7 @@ from pathlib import Path
 
 from gridworks.actors.actor import Actor, ChainContext
 from gridworks.actors.atomic_tnode import AtomicTNode
-from gridworks.actors.broker import BrokerConfig, BrokerError, connect
+from gridworks.actors.broker import BrokerConfig, BrokerError, connect, queue_name
 from gridworks.actors.consumer import read_dead_letters
 from gridworks.actors.messages import Telemetry
 from gridworks.actors.publisher import PublishError, SignedPublisher
@@ -114,7 +114,7 @@ def _empty_demo_queues(config: BrokerConfig) -> None:
     connection = connect(config)
     try:
         channel = connection.channel()
-        for queue in (ATN, SCADA, config.dead_letter_queue):
+        for queue in (queue_name(config, ATN), queue_name(config, SCADA), config.dead_letter_queue):
             try:
                 channel.queue_purge(queue)
             except Exception:  # the queue does not exist yet: nothing to empty

@@ -10,7 +10,7 @@ message, the actor decides whether that GNode may tell it this.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 import pika
@@ -119,6 +119,15 @@ class Actor:
         envelope = self.seal(destination, payload, ttl_ms=ttl_ms)
         self.publisher.publish(envelope)
         return envelope
+
+    def send_all(
+        self, destination: str, payloads: Iterable[BaseModel], *, ttl_ms: int = 60_000
+    ) -> int:
+        """Seal and publish a stream of payloads in order (e.g. a burst of readings); the next
+        is sealed while the broker confirms the current one. Returns how many were sent."""
+        return self.publisher.publish_all(
+            self.seal(destination, payload, ttl_ms=ttl_ms) for payload in payloads
+        )
 
     # ---- receiving --------------------------------------------------------------------------
 

@@ -145,20 +145,35 @@ def declare_topology(channel: BlockingChannel, config: BrokerConfig) -> None:
     )
 
 
+def queue_name(config: BrokerConfig, alias: str) -> str:
+    """The queue of `alias`'s actor under `config`: the exchange's name and the alias.
+
+    Queues are vhost-wide and keep the arguments of their first declaration, so each exchange
+    (the demo's, a test's, the default) gets queues of its own.
+    """
+    return f"{config.exchange}:{check_alias(alias)}"
+
+
 def declare_actor_queue(channel: BlockingChannel, config: BrokerConfig, alias: str) -> str:
-    """The actor's durable queue, named after its alias and bound with it; returns the name.
+    """The actor's durable queue, bound to the exchange with its alias; returns the name.
 
     Its ``x-dead-letter-exchange`` sends what the consumer nacks (a crashing handler) or what
     expires there to the dead-letter queue instead of dropping it.
     """
-    queue = check_alias(alias)
+    queue = queue_name(config, alias)
     declare_topology(channel, config)
-    channel.queue_declare(
-        queue=queue,
-        durable=True,
-        exclusive=False,
-        auto_delete=False,
-        arguments={"x-dead-letter-exchange": config.dead_letter_exchange},
-    )
+    try:
+        channel.queue_declare(
+            queue=queue,
+            durable=True,
+            exclusive=False,
+            auto_delete=False,
+            arguments={"x-dead-letter-exchange": config.dead_letter_exchange},
+        )
+    except pika.exceptions.ChannelClosedByBroker as error:
+        raise BrokerError(
+            f"cannot declare queue {queue!r}: the broker says {error.reply_text}; an existing "
+            "queue of that name was declared differently (delete it to start afresh)"
+        ) from None
     channel.queue_bind(queue=queue, exchange=config.exchange, routing_key=alias)
     return queue

@@ -9,7 +9,7 @@ Each of these raises `PublishError`; a returning `publish` means a queue holds t
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 import pika
@@ -17,6 +17,7 @@ import pika.exceptions
 from pika.adapters.blocking_connection import BlockingChannel
 
 from gridworks.actors.broker import BrokerConfig, PublishError, declare_topology
+from gridworks.actors.lookahead import ahead
 from gridworks.identity.envelope import SignedEnvelope, now_ms
 
 log = logging.getLogger(__name__)
@@ -77,6 +78,19 @@ class SignedPublisher:
             expiration_ms=max(1, header.expires_ms - now_ms()),
             headers={"source": header.source, "destination": header.destination},
         )
+
+    def publish_all(self, envelopes: Iterable[SignedEnvelope], *, depth: int = 16) -> int:
+        """Publish each envelope in order, confirmed one by one; returns how many.
+
+        `envelopes` is consumed on a helper thread up to `depth` ahead (`lookahead.ahead`), so
+        a lazy iterable that seals as it goes signs the next message while the broker confirms
+        the current one. A `PublishError` stops at the envelope that failed.
+        """
+        count = 0
+        for envelope in ahead(envelopes, depth):
+            self.publish(envelope)
+            count += 1
+        return count
 
     def publish_wire(
         self,

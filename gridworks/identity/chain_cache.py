@@ -134,7 +134,7 @@ class ChainCache:
         self._entries: OrderedDict[Hashable, _Entry] = OrderedDict()
         self._round: int | None = None
         self._epoch = 0  # bumped by every invalidation: a load that straddles one isn't stored
-        self._stats = CacheStats()
+        self._counts = dict.fromkeys(CacheStats.__dataclass_fields__, 0)
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
 
@@ -146,7 +146,7 @@ class ChainCache:
         `load` runs without the lock; its exceptions propagate and nothing is cached.
         """
         deps = frozenset(addresses)
-        if not self.following or self.current_round is None:
+        if self._round is None or not self.following:  # one attribute read: no lock needed
             self.sync()
         with self._lock:
             now = cast(int, self._round)
@@ -179,7 +179,7 @@ class ChainCache:
     @property
     def stats(self) -> CacheStats:
         with self._lock:
-            return self._stats
+            return CacheStats(**self._counts)
 
     def __len__(self) -> int:
         with self._lock:
@@ -211,8 +211,9 @@ class ChainCache:
         self._count(invalidations=len(keys))
 
     def _count(self, **deltas: int) -> None:  # under the lock
-        s = self._stats
-        self._stats = CacheStats(**{k: getattr(s, k) + deltas.get(k, 0) for k in vars(s)})
+        counts = self._counts
+        for name, delta in deltas.items():
+            counts[name] += delta
 
     # ---- following the chain -----------------------------------------------------------------
 

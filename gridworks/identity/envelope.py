@@ -24,6 +24,7 @@ import re
 import time
 import uuid
 from collections.abc import Callable, Mapping
+from functools import lru_cache
 from typing import Any, Protocol
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
@@ -47,6 +48,23 @@ _SIGNATURE_CHARS = 88  # base64 of 64 bytes
 _MESSAGE_START = len(_HEAD) + _SIGNATURE_CHARS + len(_MIDDLE)
 _TYPE_NAME = re.compile(r"[a-z][a-z0-9]*(?:[.-][a-z0-9]+)*")
 _MESSAGE_ID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
+
+
+# A receiver sees the same few aliases and signers over and over: remember the valid ones
+# (invalid ones raise, and lru_cache does not keep exceptions).
+_valid_alias = lru_cache(maxsize=4096)(check_alias)
+_valid_address = lru_cache(maxsize=4096)(check_algorand_address)
+
+
+@lru_cache(maxsize=64)
+def _valid_genesis_hash(value: str) -> str:
+    try:
+        raw = base64.b64decode(value, validate=True)
+    except (binascii.Error, ValueError):
+        raise ValueError("base64 of 32 bytes") from None
+    if len(raw) != 32:
+        raise ValueError("base64 of 32 bytes")
+    return value
 
 
 class MessageSigner(Protocol):
@@ -101,23 +119,17 @@ class Header(BaseModel):
     @field_validator("source", "destination")
     @classmethod
     def _alias(cls, value: str) -> str:
-        return check_alias(value)
+        return _valid_alias(value)
 
     @field_validator("signer")
     @classmethod
     def _signer(cls, value: str) -> str:
-        return check_algorand_address(value)
+        return _valid_address(value)
 
     @field_validator("genesis_hash")
     @classmethod
     def _genesis_hash(cls, value: str) -> str:
-        try:
-            raw = base64.b64decode(value, validate=True)
-        except (binascii.Error, ValueError):
-            raise ValueError("base64 of 32 bytes") from None
-        if len(raw) != 32:
-            raise ValueError("base64 of 32 bytes")
-        return value
+        return _valid_genesis_hash(value)
 
 
 class SignedEnvelope(BaseModel):
@@ -226,7 +238,7 @@ def parse(wire: bytes, *, max_bytes: int = MAX_MESSAGE_BYTES) -> SignedEnvelope:
             RejectReason.TOO_LARGE, f"{len(wire)} bytes; the limit is {max_bytes} bytes"
         )
     try:
-        wire.decode("utf-8")
+        text = wire.decode("utf-8")
     except UnicodeDecodeError as error:
         raise EnvelopeError(
             RejectReason.NOT_UTF8, f"byte {error.start} is not valid UTF-8"
@@ -251,8 +263,9 @@ def parse(wire: bytes, *, max_bytes: int = MAX_MESSAGE_BYTES) -> SignedEnvelope:
         raise EnvelopeError(RejectReason.MALFORMED, "the signature is not 64 bytes")
     message_bytes = wire[_MESSAGE_START:-1]
     try:
+        # the layout up to the message is ASCII, so characters and bytes line up until there
         message = json.loads(
-            message_bytes, object_pairs_hook=_no_duplicates, parse_constant=_no_constant
+            text[_MESSAGE_START:-1], object_pairs_hook=_no_duplicates, parse_constant=_no_constant
         )
     except EnvelopeError:
         raise

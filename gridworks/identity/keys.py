@@ -61,15 +61,17 @@ class ActorKey:
     ``private_key`` in algosdk's base64 form, so it stands in wherever a `DevAccount` was used.
     """
 
-    __slots__ = ("_address", "_seed")
+    __slots__ = ("_address", "_secret", "_seed")
     _address: str
     _seed: bytes
+    _secret: bytes  # libsodium's expanded form (seed + public key), to sign without re-deriving
 
     def __init__(self, seed: bytes) -> None:
         if not isinstance(seed, bytes) or len(seed) != SEED_LENGTH:
             raise KeySpecError(f"an Ed25519 seed is {SEED_LENGTH} bytes")
         object.__setattr__(self, "_seed", seed)
-        object.__setattr__(self, "_address", encoding.encode_address(ed25519.public_key_of(seed)))
+        object.__setattr__(self, "_secret", ed25519.expand(seed))
+        object.__setattr__(self, "_address", encoding.encode_address(self._secret[32:]))
 
     def __setattr__(self, name: str, value: object) -> None:
         raise AttributeError("ActorKey is immutable")
@@ -145,7 +147,7 @@ class ActorKey:
 
     @property
     def public_key(self) -> bytes:
-        return ed25519.public_key_of(self._seed)
+        return self._secret[32:]
 
     # -- secret parts: explicit access only -----------------------------------------------------
 
@@ -164,7 +166,7 @@ class ActorKey:
 
     def sign(self, data: bytes) -> bytes:
         """The raw 64-byte Ed25519 signature of exactly `data`: callers add their domain prefix."""
-        return ed25519.sign(self._seed, bytes(data))
+        return ed25519.sign_expanded(self._secret, bytes(data))
 
     def sign_transaction(
         self, txn: transaction.Transaction

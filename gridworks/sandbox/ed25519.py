@@ -22,7 +22,17 @@ def verify(public_key: bytes, message: bytes, signature: bytes) -> bool:
 
 
 def sign(seed: bytes, message: bytes) -> bytes:
+    return sign_expanded(expand(seed), message)
+
+
+def expand(seed: bytes) -> bytes:
+    """libsodium's 64-byte secret key (seed and public key) for `seed`: keep it to sign often."""
     _, secret = crypto_sign_seed_keypair(seed[:32])
+    return bytes(secret)
+
+
+def sign_expanded(secret: bytes, message: bytes) -> bytes:
+    """Sign with a secret key from `expand` (saves deriving the public key on every call)."""
     return bytes(crypto_sign(message, secret)[:64])
 
 

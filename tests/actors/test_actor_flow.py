@@ -81,7 +81,7 @@ def site(fleet: Fleet) -> Iterator[Site]:
     yield made
     for actor in (made.atn, made.scada):
         channel = actor.connection.channel()
-        channel.queue_delete(actor.alias)
+        channel.queue_delete(actor.consumer.queue)
         actor.close()
 
 
@@ -152,7 +152,7 @@ def test_a_certified_scada_of_another_device_is_not_a_counterparty(
         assert [letter.message_id for letter in letters] == [stray.header.message_id]
     finally:
         for actor in (other.atn, other.scada):
-            actor.connection.channel().queue_delete(actor.alias)
+            actor.connection.channel().queue_delete(actor.consumer.queue)
             actor.close()
 
 

@@ -29,7 +29,7 @@ from gridworks.actors import (
     connect,
     read_dead_letters,
 )
-from gridworks.actors.broker import DEFAULT_BROKER_URL
+from gridworks.actors.broker import DEFAULT_BROKER_URL, queue_name
 from gridworks.actors.publisher import CONTENT_TYPE
 from gridworks.identity.authority import ProvenIdentity
 from gridworks.identity.certificates import CertificateKind
@@ -109,7 +109,7 @@ class Plumbing:
         on_message: Callable[[Verified], None] | None = None,
         **kwargs: object,
     ) -> VerifyingConsumer:
-        self.queues.append(alias)
+        self.queues.append(queue_name(self.config, alias))
         return VerifyingConsumer(
             self.connection,
             self.config,
@@ -119,8 +119,9 @@ class Plumbing:
             **kwargs,  # type: ignore[arg-type]
         )
 
-    def ready(self, queue: str) -> int:
-        """Messages waiting in `queue` (not counting ones delivered and unacked)."""
+    def ready(self, alias: str) -> int:
+        """Messages waiting in `alias`'s queue (not counting ones delivered and unacked)."""
+        queue = queue_name(self.config, alias)
         channel = self.connection.channel()
         try:
             return int(channel.queue_declare(queue=queue, passive=True).method.message_count)
@@ -237,7 +238,7 @@ def test_rejected_message_is_dead_lettered_with_its_reason(plumbing: Plumbing) -
     assert letter.body == envelope.wire
     assert letter.reason == "BAD_SIGNATURE"
     assert letter.detail == detail[:500]
-    assert letter.queue == alias
+    assert letter.queue == queue_name(plumbing.config, alias)
     assert letter.message_id == envelope.header.message_id
     assert not letter.by_broker
     assert letter.headers["source"] == envelope.header.source
@@ -263,7 +264,7 @@ def test_a_failing_handler_dead_letters_the_message(plumbing: Plumbing) -> None:
     assert letter.body == envelope.wire
     assert letter.by_broker
     assert letter.reason == "rejected"  # the broker's word for a nack without requeue
-    assert letter.queue == alias
+    assert letter.queue == queue_name(plumbing.config, alias)
     assert letter.message_id == envelope.header.message_id
 
 
