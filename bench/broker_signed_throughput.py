@@ -38,10 +38,10 @@ from gridworks.actors.messages import MESSAGE_TYPES, TELEMETRY, Telemetry
 from gridworks.actors.publisher import SignedPublisher
 from gridworks.identity.authority import ProvenIdentity
 from gridworks.identity.certificates import CertificateKind
-from gridworks.identity.chain import Factory
 from gridworks.identity.chain_cache import ChainCache
 from gridworks.identity.envelope import SignedEnvelope, now_ms, parse, seal
 from gridworks.identity.keys import ActorKey
+from gridworks.identity.provision import provision_device
 from gridworks.identity.roles import GNodeRole
 from gridworks.identity.verifier import Rejected, Verified, Verifier
 from gridworks.sandbox import connect as connect_chain
@@ -162,13 +162,8 @@ def main() -> None:
     )
     network = connect_chain()
     try:
-        keys = [ActorKey.from_dev_account(network.new_account(20_000_000)) for _ in range(5)]
-        admin, validator, owner, atn, scada = keys
-        factory = Factory.deploy(network, admin)
-        factory.certify_validator(admin, validator, "d1.isone.ver.validator")
-        factory.create_terminal_asset(validator, TA, owner, atn)
-        factory.issue_scada_cert(owner, TA, scada)
-        genesis = str(network.algod.suggested_params().gh)
+        device = provision_device(network, ATN)
+        factory, scada, genesis = device.factory, device.scada, device.genesis_hash
         verifier = Verifier(
             network.algod,
             factory.app_id,

@@ -25,10 +25,9 @@ import time
 from collections.abc import Callable
 
 from gridworks.actors.messages import MESSAGE_TYPES, TELEMETRY, Telemetry
-from gridworks.identity.chain import Factory
 from gridworks.identity.chain_cache import ChainCache
 from gridworks.identity.envelope import parse, seal
-from gridworks.identity.keys import ActorKey
+from gridworks.identity.provision import provision_device
 from gridworks.identity.verifier import Verified, Verifier
 from gridworks.sandbox import connect
 from gridworks.table import format_table
@@ -52,13 +51,8 @@ def main() -> None:
     size = int(sys.argv[1]) if len(sys.argv) > 1 else 2_000
     network = connect()
     try:
-        keys = [ActorKey.from_dev_account(network.new_account(20_000_000)) for _ in range(5)]
-        admin, validator, owner, atn, scada = keys
-        factory = Factory.deploy(network, admin)
-        factory.certify_validator(admin, validator, "d1.isone.ver.validator")
-        factory.create_terminal_asset(validator, TA, owner, atn)
-        factory.issue_scada_cert(owner, TA, scada)
-        genesis = str(network.algod.suggested_params().gh)
+        device = provision_device(network, ATN)
+        factory, scada, genesis = device.factory, device.scada, device.genesis_hash
         cache = ChainCache(network.algod, watch_app_ids=(factory.app_id,))
         verifier = Verifier(
             network.algod,

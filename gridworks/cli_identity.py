@@ -21,9 +21,14 @@ identity.add_command(key_group, "key")
 
 
 def _read_input(source: str) -> bytes:
-    stream = sys.stdin.buffer if source == "-" else open(source, "rb")  # noqa: SIM115
-    with stream:
-        return stream.read()
+    """The bytes of file `source`, or of stdin for ``-``; a clear error if unreadable."""
+    if source == "-":
+        return sys.stdin.buffer.read()
+    try:
+        with open(source, "rb") as stream:
+            return stream.read()
+    except OSError as exc:
+        raise click.ClickException(f"cannot read {source}: {exc.strerror}") from exc
 
 
 @identity.command("sign")
@@ -61,7 +66,7 @@ def identity_sign(
 
     try:
         payload: Any = json.loads(_read_input(payload_source))
-    except (OSError, ValueError) as exc:
+    except ValueError as exc:
         raise click.ClickException(f"the payload is not readable JSON: {exc}") from exc
     if not isinstance(payload, dict):
         raise click.ClickException("the payload must be a JSON object")
@@ -81,7 +86,7 @@ def identity_sign(
         )
     except ValidationError as exc:
         raise click.ClickException(f"cannot sign: {exc.errors()[0]['msg']}") from exc
-    sys.stdout.buffer.write(envelope.wire + b"\n")
+    click.echo(envelope.wire)  # bytes: written as they are, then a newline
 
 
 @identity.command("verify")
