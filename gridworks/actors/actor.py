@@ -9,7 +9,6 @@ message, the actor decides whether that GNode may tell it this.
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
@@ -18,20 +17,21 @@ from algosdk.v2client.algod import AlgodClient
 from pydantic import BaseModel
 
 from gridworks.actors.broker import BrokerConfig, connect
-from gridworks.actors.consumer import VerifyingConsumer
+from gridworks.actors.consumer import VerifyingConsumer, handler_refusal
 from gridworks.actors.messages import MESSAGE_TYPES
 from gridworks.actors.publisher import SignedPublisher
 from gridworks.identity.chain_cache import ChainCache
 from gridworks.identity.envelope import MessageSigner, SignedEnvelope, seal
 from gridworks.identity.errors import IdentityError
+from gridworks.identity.rejection import RejectReason
 from gridworks.identity.roles import GNodeRole
 from gridworks.identity.verifier import Policy, Rejected, Verified, Verifier
-
-log = logging.getLogger(__name__)
 
 
 class CounterpartyError(IdentityError):
     """A verified message from a GNode that is not this actor's counterparty for it."""
+
+    reason = RejectReason.NOT_COUNTERPARTY
 
 
 @dataclass(frozen=True)
@@ -151,10 +151,9 @@ class Actor:
     def _accepted(self, verified: Verified) -> None:
         try:
             self.handle(verified)
-        except Exception as error:
-            log.warning("%s refused %s: %s", self.alias, verified.header.message_id, error)
+        except Exception as error:  # the consumer dead-letters it with this reason
             if self.listener is not None:
-                self.listener(self, _refused_by_handler(verified, error))
+                self.listener(self, handler_refusal(verified, error))
             raise
         if self.listener is not None:
             self.listener(self, verified)
@@ -173,15 +172,3 @@ class Actor:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
-
-
-def _refused_by_handler(verified: Verified, error: Exception) -> Rejected:
-    from gridworks.identity.rejection import RejectReason
-
-    return Rejected(
-        reason=RejectReason.NOT_COUNTERPARTY
-        if isinstance(error, CounterpartyError)
-        else RejectReason.HANDLER_FAILED,
-        detail=str(error),
-        header=verified.header,
-    )

@@ -29,6 +29,7 @@ from pydantic import BaseModel, ConfigDict
 
 from gridworks.actors.broker import BrokerConfig, BrokerError, PublishError, declare_actor_queue
 from gridworks.actors.publisher import send
+from gridworks.identity.rejection import RejectReason
 from gridworks.identity.verifier import Rejected, Verified
 
 log = logging.getLogger(__name__)
@@ -93,6 +94,17 @@ def dead_letter_properties(
         type=properties.type,
         app_id=properties.app_id,
         cluster_id=properties.cluster_id,
+    )
+
+
+def handler_refusal(verified: Verified, error: Exception) -> Rejected:
+    """A verified message its handler refused: the error's `reason` if it names one (e.g.
+    NOT_COUNTERPARTY), else HANDLER_FAILED; the error's text is the detail."""
+    reason = getattr(error, "reason", None)
+    return Rejected(
+        reason=reason if isinstance(reason, RejectReason) else RejectReason.HANDLER_FAILED,
+        detail=str(error) or type(error).__name__,
+        header=verified.header,
     )
 
 
@@ -217,14 +229,16 @@ class VerifyingConsumer:
     def _accept(self, delivery: Delivery, verified: Verified) -> None:
         try:
             self.on_message(verified)
-        except Exception:
-            log.exception(
-                "the handler of %s failed on message %s; nacked to the dead-letter queue",
+        except Exception as error:
+            log.warning(
+                "the handler of %s refused message %s: %s",
                 self.queue,
                 delivery.properties.message_id,
+                error,
+                exc_info=not hasattr(error, "reason"),  # a traceback only for the unexpected
             )
             self.failed += 1
-            self._channel.basic_nack(delivery_tag=delivery.delivery_tag, requeue=False)
+            self._dead_letter(delivery, handler_refusal(verified, error))
             return
         self._channel.basic_ack(delivery_tag=delivery.delivery_tag)
         self.accepted += 1
@@ -237,6 +251,16 @@ class VerifyingConsumer:
             rejected.reason.value,
             rejected.detail[:MAX_DETAIL_CHARS],
         )
+        self._dead_letter(delivery, rejected)
+        self.rejected += 1
+        if self.on_reject is not None:
+            try:
+                self.on_reject(rejected, delivery.properties)
+            except Exception:
+                log.exception("on_reject of %s failed (the message is dead-lettered)", self.queue)
+
+    def _dead_letter(self, delivery: Delivery, rejected: Rejected) -> None:
+        """Copy to the dead-letter exchange with the reason, then ack; nothing is dropped."""
         try:
             send(
                 self._dead_letters(),
@@ -251,12 +275,6 @@ class VerifyingConsumer:
                 self._channel.basic_nack(delivery_tag=delivery.delivery_tag, requeue=True)
             raise
         self._channel.basic_ack(delivery_tag=delivery.delivery_tag)
-        self.rejected += 1
-        if self.on_reject is not None:
-            try:
-                self.on_reject(rejected, delivery.properties)
-            except Exception:
-                log.exception("on_reject of %s failed (the message is dead-lettered)", self.queue)
 
     def _dead_letters(self) -> BlockingChannel:
         if self._dead_letter_channel is None or not self._dead_letter_channel.is_open:

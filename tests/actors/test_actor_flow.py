@@ -150,6 +150,8 @@ def test_a_certified_scada_of_another_device_is_not_a_counterparty(
         assert site.atn.readings == {}
         letters = read_dead_letters(site.atn.connection, fleet.config, max_messages=10, timeout=1)
         assert [letter.message_id for letter in letters] == [stray.header.message_id]
+        assert letters[0].reason == "NOT_COUNTERPARTY"
+        assert other.atn.terminal_asset in (letters[0].detail or "")
     finally:
         for actor in (other.atn, other.scada):
             actor.connection.channel().queue_delete(actor.consumer.queue)

@@ -262,10 +262,46 @@ def test_a_failing_handler_dead_letters_the_message(plumbing: Plumbing) -> None:
     [letter] = read_dead_letters(plumbing.connection, plumbing.config, 1, timeout=2)
     assert read_dead_letters(plumbing.connection, plumbing.config, 1, timeout=0.2) == []
     assert letter.body == envelope.wire
-    assert letter.by_broker
-    assert letter.reason == "rejected"  # the broker's word for a nack without requeue
+    assert not letter.by_broker
+    assert (letter.reason, letter.detail) == ("HANDLER_FAILED", "handler bug")
     assert letter.queue == queue_name(plumbing.config, alias)
     assert letter.message_id == envelope.header.message_id
+
+
+def test_a_handler_refusal_with_a_reason_keeps_it(plumbing: Plumbing) -> None:
+    alias = unique_alias()
+
+    class NotYours(Exception):
+        reason = RejectReason.NOT_COUNTERPARTY
+
+    def refuse(verified: Verified) -> None:
+        raise NotYours("not my Scada")
+
+    consumer = plumbing.consumer(alias, on_message=refuse)
+    plumbing.publisher.publish(plumbing.envelope(alias))
+    assert consumer.drain(max_messages=1, timeout=5) == 1
+    consumer.close()
+    [letter] = read_dead_letters(plumbing.connection, plumbing.config, 1, timeout=2)
+    assert (letter.reason, letter.detail) == ("NOT_COUNTERPARTY", "not my Scada")
+
+
+def test_a_verifier_that_raises_is_nacked_to_the_dead_letter_queue(plumbing: Plumbing) -> None:
+    alias = unique_alias()
+    envelope = plumbing.envelope(alias)
+
+    def broken(body: bytes) -> Verified | Rejected:
+        raise RuntimeError("verifier bug")
+
+    consumer = plumbing.consumer(alias, verify=broken)
+    plumbing.publisher.publish(envelope)
+    assert consumer.drain(max_messages=1, timeout=5) == 1
+    assert consumer.failed == 1
+    consumer.close()
+    assert plumbing.ready(alias) == 0
+    [letter] = read_dead_letters(plumbing.connection, plumbing.config, 1, timeout=2)
+    assert letter.body == envelope.wire
+    assert letter.by_broker
+    assert letter.reason == "rejected"  # the broker's word for a nack without requeue
 
 
 def test_a_refusal_that_cannot_be_dead_lettered_stays_in_the_queue(plumbing: Plumbing) -> None:
