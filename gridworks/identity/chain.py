@@ -50,6 +50,10 @@ SLOT_KINDS: dict[tuple[Role, Slot], CertificateKind] = {
 }
 
 
+EXPLAIN_LIMIT = 16
+"""How many of an account's assets `check` reads to explain a missing certificate."""
+
+
 class ChainError(IdentityError):
     """A chain operation failed: unknown alias, a refused transaction, an unreachable node."""
 
@@ -395,12 +399,16 @@ class Factory:
     def _explain_missing(
         self, address: str, alias: str, kind: CertificateKind, want: int, held: dict[int, int]
     ) -> Verdict:
-        """The account lacks the record's certificate: name the nearest thing it does hold."""
+        """The account lacks the record's certificate: name the nearest thing it does hold.
+
+        Each candidate costs a chain read, so at most `EXPLAIN_LIMIT` of the account's assets
+        (the newest first) are looked at: an account stuffed with junk assets cannot make a
+        verifier read them all.
+        """
         ck = kind.cert_kind
         findings: dict[Reason, Verdict] = {}
-        for asset_id, amount in sorted(held.items()):
-            if amount < 1:
-                continue
+        candidates = sorted((a for a, amount in held.items() if amount >= 1), reverse=True)
+        for asset_id in candidates[:EXPLAIN_LIMIT]:
             params = self.asset_params(asset_id)
             if params is None:
                 continue

@@ -180,3 +180,43 @@ def test_alias_mismatch(world: World, account_factory) -> None:
     verdict = world.factory.check(other_owner.address, TA, K.TaDeed)
     assert (verdict.ok, verdict.reason) == (False, Reason.ALIAS_MISMATCH)
     assert world.factory.check(other_owner.address, "d1.isone.other.ta", K.TaDeed).ok
+
+
+def test_explaining_a_missing_certificate_reads_a_bounded_number_of_assets(
+    world: World, account_factory, network, monkeypatch
+) -> None:
+    """An account stuffed with junk assets costs a checker at most EXPLAIN_LIMIT asset reads;
+    a look-alike among the newest is still named."""
+    from gridworks.identity.chain import EXPLAIN_LIMIT
+
+    stuffed = account_factory(50_000_000)
+    algod = network.algod
+    for i in range(EXPLAIN_LIMIT + 4):
+        junk = transaction.AssetCreateTxn(
+            stuffed.address, algod.suggested_params(), total=1, decimals=0,
+            default_frozen=False, unit_name=f"J{i}", asset_name=f"junk {i}",
+        )  # fmt: skip
+        transaction.wait_for_confirmation(algod, algod.send_transaction(stuffed.sign(junk)), 4)
+    reads: list[int] = []
+    real = world.factory.asset_params
+
+    def counted(asset_id: int):  # type: ignore[no-untyped-def]
+        reads.append(asset_id)
+        return real(asset_id)
+
+    monkeypatch.setattr(world.factory, "asset_params", counted)
+    verdict = world.factory.check(stuffed.address, TA, K.TaDeed)
+    assert (verdict.ok, verdict.reason) == (False, Reason.NO_CERTIFICATE)
+    assert len(reads) == EXPLAIN_LIMIT
+
+    ck = certs.TA_DEED
+    fake = transaction.AssetCreateTxn(
+        stuffed.address, algod.suggested_params(), total=1, decimals=0, default_frozen=False,
+        unit_name=ck.unit, asset_name=certs.asset_name(TA),
+        metadata_hash=certs.metadata_hash(ck, TA),
+    )  # fmt: skip
+    transaction.wait_for_confirmation(algod, algod.send_transaction(stuffed.sign(fake)), 4)
+    reads.clear()
+    verdict = world.factory.check(stuffed.address, TA, K.TaDeed)
+    assert verdict.reason == Reason.WRONG_ISSUER
+    assert len(reads) <= EXPLAIN_LIMIT
