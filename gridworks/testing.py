@@ -4,6 +4,12 @@ Fixtures: `network` (session: the embedded sandbox on free ports, in memory, or 
 named by ALGOD_SERVER & co.), `algod`, `kmd`, `dev_accounts`, `sandbox` (the embedded sandbox
 itself; tests that use it are skipped against an external node) and `account_factory`, which makes
 fresh funded accounts so tests stay independent of each other.
+
+For the identity layer and actors: `gnode_factory` (session: a deployed GNodeFactory with a
+certified validator), `certified_device` (a new TerminalAsset on it, with its TaDeed,
+TaTradingRights and ScadaCert delivered to fresh accounts: a `gridworks.identity.provision.Device`)
+and `broker_config` (a `BrokerConfig` with exchanges and queues of the test's own on the dev
+broker, deleted afterwards).
 """
 
 from __future__ import annotations
@@ -18,6 +24,8 @@ if TYPE_CHECKING:
     from algosdk.kmd import KMDClient
     from algosdk.v2client.algod import AlgodClient
 
+    from gridworks.actors.broker import BrokerConfig
+    from gridworks.identity.provision import Device, FactorySetup
     from gridworks.sandbox import DevAccount, EmbeddedSandbox, Network
 
 
@@ -66,3 +74,49 @@ def account_factory(network: Network, dev_accounts: list[DevAccount]) -> Callabl
         return network.new_account(micro_algos, funder=dev_accounts[0])
 
     return make
+
+
+@pytest.fixture(scope="session")
+def gnode_factory(network: Network) -> FactorySetup:
+    from gridworks.identity.provision import provision_factory
+
+    return provision_factory(network, validator_alias="d1.test.validator")
+
+
+@pytest.fixture
+def certified_device(network: Network, gnode_factory: FactorySetup) -> Device:
+    """A fresh TerminalAsset `d1.test.x<random>.ta` with all three certificates delivered."""
+    import uuid
+
+    from gridworks.identity.provision import provision_device
+
+    alias = f"d1.test.x{uuid.uuid4().hex[:16]}"
+    return provision_device(network, alias, on=gnode_factory, micro_algos=5_000_000)
+
+
+@pytest.fixture
+def broker_config() -> Iterator[BrokerConfig]:
+    """Exchanges and a dead-letter queue named for this test; its actor queues expire when idle."""
+    import uuid
+
+    from gridworks.actors.broker import BrokerConfig, BrokerError, connect
+
+    tag = uuid.uuid4().hex[:12]
+    config = BrokerConfig(
+        exchange=f"gridworks.test.{tag}",
+        dead_letter_exchange=f"gridworks.test.{tag}.dead-letter",
+        dead_letter_queue=f"gridworks.test.{tag}.dead-letter",
+        queue_expires_ms=60_000,
+    )
+    yield config
+    try:
+        connection = connect(config)
+    except BrokerError:
+        return
+    try:
+        channel = connection.channel()
+        channel.queue_delete(config.dead_letter_queue)
+        channel.exchange_delete(config.exchange)
+        channel.exchange_delete(config.dead_letter_exchange)
+    finally:
+        connection.close()

@@ -56,6 +56,12 @@ class BrokerConfig(BaseModel):
     exchange: str = "gridworks.actors"
     dead_letter_exchange: str = "gridworks.dead-letter"
     dead_letter_queue: str = "gridworks.dead-letter"
+    queue_expires_ms: int | None = Field(default=None, ge=1)
+    """If set, queues unused for this long are deleted by the broker (``x-expires``): for
+    throw-away topologies such as tests'. None keeps them until deleted."""
+
+    def queue_arguments(self) -> dict[str, int]:
+        return {} if self.queue_expires_ms is None else {"x-expires": self.queue_expires_ms}
 
     @property
     def user(self) -> str:
@@ -82,7 +88,8 @@ class BrokerConfig(BaseModel):
         return (
             f"BrokerConfig(where={self.where!r}, user={self.user!r}, exchange={self.exchange!r}, "
             f"dead_letter_exchange={self.dead_letter_exchange!r}, "
-            f"dead_letter_queue={self.dead_letter_queue!r})"
+            f"dead_letter_queue={self.dead_letter_queue!r}, "
+            f"queue_expires_ms={self.queue_expires_ms!r})"
         )
 
     __str__ = __repr__
@@ -138,7 +145,11 @@ def declare_topology(channel: BlockingChannel, config: BrokerConfig) -> None:
         auto_delete=False,
     )
     channel.queue_declare(
-        queue=config.dead_letter_queue, durable=True, exclusive=False, auto_delete=False
+        queue=config.dead_letter_queue,
+        durable=True,
+        exclusive=False,
+        auto_delete=False,
+        arguments=config.queue_arguments() or None,
     )
     channel.queue_bind(
         queue=config.dead_letter_queue, exchange=config.dead_letter_exchange, routing_key=""
@@ -168,7 +179,10 @@ def declare_actor_queue(channel: BlockingChannel, config: BrokerConfig, alias: s
             durable=True,
             exclusive=False,
             auto_delete=False,
-            arguments={"x-dead-letter-exchange": config.dead_letter_exchange},
+            arguments={
+                "x-dead-letter-exchange": config.dead_letter_exchange,
+                **config.queue_arguments(),
+            },
         )
     except pika.exceptions.ChannelClosedByBroker as error:
         raise BrokerError(

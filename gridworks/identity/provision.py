@@ -1,8 +1,9 @@
 """A certified device in one call: the set-up every demo, benchmark and integration test needs.
 
-`provision_device` funds fresh accounts, deploys a GNodeFactory (unless one is given), certifies
-a validator and registers the TerminalAsset with its TaDeed (owner), TaTradingRights (the
-AtomicTNode's account) and ScadaCert (the Scada's account), all delivered.
+`provision_factory` deploys a GNodeFactory and certifies a validator; `provision_device`
+registers a TerminalAsset on it (or on a new one) with its TaDeed (owner), TaTradingRights (the
+AtomicTNode's account) and ScadaCert (the Scada's account), all delivered to fresh funded
+accounts. The pytest plugin's `gnode_factory` and `certified_device` fixtures call these.
 """
 
 from __future__ import annotations
@@ -37,39 +38,51 @@ class Device:
         return f"{self.atomic_tnode_alias}.{SCADA_WORD}"
 
 
+@dataclass(frozen=True)
+class FactorySetup:
+    """A deployed GNodeFactory, its admin, and a validator it has certified."""
+
+    factory: Factory
+    admin: ActorKey
+    validator: ActorKey
+    validator_alias: str
+
+
+def _funded(network: Network, micro_algos: int) -> ActorKey:
+    return ActorKey.from_dev_account(network.new_account(micro_algos))
+
+
+def provision_factory(
+    network: Network,
+    *,
+    validator_alias: str = "d1.isone.ver.validator",
+    micro_algos: int = 20_000_000,
+) -> FactorySetup:
+    """Deploy a GNodeFactory with a fresh admin and certify a fresh validator."""
+    admin, validator = _funded(network, micro_algos), _funded(network, micro_algos)
+    factory = Factory.deploy(network, admin)
+    factory.certify_validator(admin, validator, validator_alias)
+    return FactorySetup(factory, admin, validator, validator_alias)
+
+
 def provision_device(
     network: Network,
     atomic_tnode_alias: str,
     *,
-    validator_alias: str = "d1.isone.ver.validator",
-    factory: Factory | None = None,
-    admin: ActorKey | None = None,
-    validator: ActorKey | None = None,
+    on: FactorySetup | None = None,
     micro_algos: int = 20_000_000,
 ) -> Device:
-    """Register `<atomic_tnode_alias>.ta` with all three certificates delivered.
-
-    Pass `factory`, `admin` and `validator` to add a device to an existing factory (the
-    validator must be certified already); otherwise a new factory and validator are made.
-    """
-
-    def fund() -> ActorKey:
-        return ActorKey.from_dev_account(network.new_account(micro_algos))
-
-    if factory is None:
-        admin, validator = fund(), fund()
-        factory = Factory.deploy(network, admin)
-        factory.certify_validator(admin, validator, validator_alias)
-    if admin is None or validator is None:
-        raise ValueError("with an existing factory, pass its admin and a certified validator")
-    owner, atomic_tnode, scada = fund(), fund(), fund()
+    """Register `<atomic_tnode_alias>.ta` with all three certificates delivered to fresh
+    accounts, on the factory `on` (a new one when not given)."""
+    setup = on or provision_factory(network, micro_algos=micro_algos)
+    owner, atomic_tnode, scada = (_funded(network, micro_algos) for _ in range(3))
     ta = f"{atomic_tnode_alias}.{TA_WORD}"
-    factory.create_terminal_asset(validator, ta, owner, atomic_tnode)
-    factory.issue_scada_cert(owner, ta, scada)
+    setup.factory.create_terminal_asset(setup.validator, ta, owner, atomic_tnode)
+    setup.factory.issue_scada_cert(owner, ta, scada)
     return Device(
-        factory=factory,
-        admin=admin,
-        validator=validator,
+        factory=setup.factory,
+        admin=setup.admin,
+        validator=setup.validator,
         owner=owner,
         atomic_tnode=atomic_tnode,
         scada=scada,

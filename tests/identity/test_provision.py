@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import pytest
-
 from gridworks.identity.certificates import CertificateKind
-from gridworks.identity.provision import provision_device
+from gridworks.identity.provision import FactorySetup, provision_device, provision_factory
 
 K = CertificateKind
 
@@ -22,13 +20,8 @@ def test_a_new_factory_and_a_second_device_on_it(network) -> None:
     ):
         verdict = first.factory.check(holder.address, first.terminal_asset_alias, kind)
         assert verdict.ok, verdict
-    second = provision_device(
-        network,
-        "d1.isone.ver.keene.prov2",
-        factory=first.factory,
-        admin=first.admin,
-        validator=first.validator,
-    )
+    setup = FactorySetup(first.factory, first.admin, first.validator, "d1.isone.ver.validator")
+    second = provision_device(network, "d1.isone.ver.keene.prov2", on=setup)
     assert second.factory.app_id == first.factory.app_id
     assert second.factory.check(second.scada.address, second.terminal_asset_alias, K.ScadaCert).ok
     assert not second.factory.check(
@@ -36,7 +29,7 @@ def test_a_new_factory_and_a_second_device_on_it(network) -> None:
     ).ok
 
 
-def test_an_existing_factory_needs_its_admin_and_validator(network) -> None:
-    device = provision_device(network, "d1.isone.ver.keene.prov3")
-    with pytest.raises(ValueError, match="admin and a certified validator"):
-        provision_device(network, "d1.isone.ver.keene.prov4", factory=device.factory)
+def test_provision_factory_certifies_its_validator(network) -> None:
+    setup = provision_factory(network, validator_alias="d1.isone.ver.otherval")
+    verdict = setup.factory.check(setup.validator.address, "d1.isone.ver.otherval", K.ValidatorCert)
+    assert verdict.ok, verdict

@@ -1,0 +1,74 @@
+"""The plugin's identity fixtures, used as a project's tests would use them."""
+
+from __future__ import annotations
+
+import time
+
+import pika.exceptions
+
+from gridworks.actors import BrokerConfig, connect
+from gridworks.actors.actor import ChainContext
+from gridworks.actors.atomic_tnode import AtomicTNode
+from gridworks.actors.broker import queue_name
+from gridworks.actors.scada import Scada
+from gridworks.identity.certificates import CertificateKind
+from gridworks.identity.provision import Device, FactorySetup
+
+
+def test_certified_device_holds_all_three_certificates(certified_device: Device) -> None:
+    device = certified_device
+    ta = device.terminal_asset_alias
+    for holder, kind in (
+        (device.owner, CertificateKind.TaDeed),
+        (device.atomic_tnode, CertificateKind.TaTradingRights),
+        (device.scada, CertificateKind.ScadaCert),
+    ):
+        assert device.factory.check(holder.address, ta, kind).ok
+
+
+def test_devices_share_the_session_factory(
+    certified_device: Device, gnode_factory: FactorySetup, network
+) -> None:
+    from gridworks.identity.provision import provision_device
+
+    other = provision_device(network, "d1.test.sharedsecond", on=gnode_factory)
+    assert other.factory.app_id == certified_device.factory.app_id == gnode_factory.factory.app_id
+    assert other.terminal_asset_alias != certified_device.terminal_asset_alias
+
+
+def test_a_scada_and_its_atomic_tnode_talk(
+    certified_device: Device, broker_config: BrokerConfig, algod
+) -> None:
+    device = certified_device
+    chain = ChainContext.of(algod, device.factory.app_id)
+    with (
+        AtomicTNode(
+            device.atomic_tnode_alias, device.atomic_tnode, chain, broker=broker_config
+        ) as atn,
+        Scada(device.scada_alias, device.scada, chain, broker=broker_config) as scada,
+    ):
+        scada.report("tank-temp-c-x100", 5230)
+        assert atn.step(max_messages=1, timeout=5) == 1
+        assert atn.readings["tank-temp-c-x100"].value == 5230
+        atn.dispatch(-2000)  # charge the thermal store
+        assert scada.step(max_messages=1, timeout=5) == 1
+        assert scada.setpoint_w == -2000
+
+
+def test_idle_queues_of_a_throwaway_config_expire(broker_config: BrokerConfig) -> None:
+    config = broker_config.model_copy(update={"queue_expires_ms": 300})
+    connection = connect(config)
+    try:
+        from gridworks.actors.broker import declare_actor_queue
+
+        queue = declare_actor_queue(connection.channel(), config, "d1.test.expiring")
+        assert queue == queue_name(config, "d1.test.expiring")
+        time.sleep(1.5)  # untouched: even a passive declare would count as a use
+        channel = connection.channel()
+        try:
+            channel.queue_declare(queue, passive=True)
+            raise AssertionError("the idle queue did not expire")
+        except pika.exceptions.ChannelClosedByBroker as error:
+            assert error.reply_code == 404
+    finally:
+        connection.close()
