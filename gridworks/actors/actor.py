@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from pathlib import Path
 
 import pika
 from algosdk.v2client.algod import AlgodClient
@@ -24,6 +25,7 @@ from gridworks.identity.chain_cache import ChainCache
 from gridworks.identity.envelope import MessageSigner, SignedEnvelope, seal
 from gridworks.identity.errors import IdentityError
 from gridworks.identity.rejection import RejectReason
+from gridworks.identity.replay import ReplayGuard
 from gridworks.identity.roles import GNodeRole
 from gridworks.identity.verifier import Policy, Rejected, Verified, Verifier
 
@@ -63,7 +65,9 @@ class Actor:
         policy: Policy | None = None,
         listener: Listener | None = None,
         follow_chain: bool = True,
+        replay_path: Path | str | None = None,
     ) -> None:
+        """`replay_path`: a SQLite file remembering accepted message ids across restarts."""
         self.alias = alias
         self.key = key
         self.chain = chain
@@ -85,6 +89,7 @@ class Actor:
             message_types=MESSAGE_TYPES,
             genesis_hash=chain.genesis_hash,
             cache=self.cache,
+            replay=ReplayGuard(path=replay_path),
         )
         self.connection: pika.BlockingConnection = connect(self.broker)
         self.publisher = SignedPublisher(self.connection, self.broker)
@@ -163,7 +168,7 @@ class Actor:
             self.listener(self, rejected)
 
     def close(self) -> None:
-        self.cache.close()
+        self.verifier.close()
         if self.connection.is_open:
             self.connection.close()
 

@@ -128,6 +128,7 @@ class Verifier:
     def close(self) -> None:
         assert self.cache is not None
         self.cache.close()
+        self.replay.close()
 
     def __enter__(self) -> Verifier:
         assert self.cache is not None

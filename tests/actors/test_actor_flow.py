@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 import pytest
 
-from gridworks.actors import BrokerConfig, read_dead_letters
+from gridworks.actors import BrokerConfig, connect, read_dead_letters
 from gridworks.actors.actor import Actor, ChainContext
 from gridworks.actors.atomic_tnode import AtomicTNode
 from gridworks.actors.messages import Telemetry
@@ -80,9 +80,12 @@ def site(fleet: Fleet) -> Iterator[Site]:
     made = fleet.site()
     yield made
     for actor in (made.atn, made.scada):
-        channel = actor.connection.channel()
-        channel.queue_delete(actor.consumer.queue)
         actor.close()
+    connection = connect(fleet.config)
+    channel = connection.channel()
+    for actor in (made.atn, made.scada):
+        channel.queue_delete(actor.consumer.queue)
+    connection.close()
 
 
 def test_telemetry_and_dispatch_flow_between_certified_actors(site: Site) -> None:
@@ -173,3 +176,35 @@ def test_revocation_reaches_a_running_actor(fleet: Fleet, site: Site) -> None:
     _, last = site.events[-1]
     assert isinstance(last, Rejected) and last.reason is RejectReason.REVOKED
     assert site.atn.readings["power-w"].value == 1
+
+
+def test_a_restarted_actor_with_a_replay_file_refuses_a_replay(
+    fleet: Fleet, site: Site, tmp_path
+) -> None:
+    path = tmp_path / "atn-replay.sqlite"
+    atn_key = site.atn.key
+    site.atn.close()
+    events: list[Verified | Rejected] = []
+
+    def start() -> AtomicTNode:
+        return AtomicTNode(
+            site.atn.alias,
+            atn_key,
+            fleet.chain,
+            broker=fleet.config,
+            listener=lambda actor, result: events.append(result),
+            replay_path=path,
+        )
+
+    first = start()
+    sent = site.scada.report("power-w", 11)
+    assert first.step(max_messages=1, timeout=5) == 1
+    first.close()
+    again = start()
+    try:
+        site.scada.publisher.publish_wire(sent.wire, site.atn.alias)
+        assert again.step(max_messages=1, timeout=5) == 1
+    finally:
+        again.close()
+    assert isinstance(events[0], Verified)
+    assert isinstance(events[1], Rejected) and events[1].reason is RejectReason.REPLAY
