@@ -91,7 +91,12 @@ def demo() -> None:
 
     # the timeline reports every refusal; the consumers' own warnings would repeat them
     logging.getLogger("gridworks.actors").setLevel(logging.ERROR)
-    run_demo(click.echo)
+    from .actors.broker import BrokerError
+
+    try:
+        run_demo(click.echo)
+    except BrokerError as exc:
+        raise click.ClickException(str(exc)) from exc
 
 
 @main.command()

@@ -101,7 +101,8 @@ def _ensure_broker(config: BrokerConfig, say: Callable[[str], None]) -> None:
         if not script.exists():
             raise
     say("the broker does not answer: starting it with scripts/broker start")
-    subprocess.run([str(script), "start"], check=True)
+    if subprocess.run([str(script), "start"], check=False).returncode != 0:
+        raise BrokerError(f"scripts/broker start failed; no broker at {config.where}")
     connect(config).close()
 
 

@@ -41,3 +41,15 @@ def test_demo_command_prints_no_key_material() -> None:
     # no 25-word mnemonic and no base64 private key (88 chars) in what it prints
     assert not re.search(r"\b(?:[a-z]{3,8} ){24}[a-z]{3,8}\b", result.output)
     assert not re.search(r"[A-Za-z0-9+/]{86}==", result.output)
+
+
+def test_demo_without_a_broker_says_so_in_one_line(monkeypatch) -> None:
+    """Pointed at a port where no broker listens (and no scripts/broker to start one)."""
+    import gridworks.demo as demo
+
+    monkeypatch.setenv("GRIDWORKS_BROKER_URL", "amqp://smqPublic:smqPublic@127.0.0.1:9/d1__1")
+    monkeypatch.setattr(demo, "__file__", "/nonexistent/gridworks/demo.py")
+    result = CliRunner().invoke(main, ["demo"])
+    assert result.exit_code == 1
+    assert "no RabbitMQ broker answered at 127.0.0.1:9/d1__1" in result.output
+    assert "smqPublic:smqPublic" not in result.output
