@@ -208,3 +208,18 @@ def test_a_restarted_actor_with_a_replay_file_refuses_a_replay(
         again.close()
     assert isinstance(events[0], Verified)
     assert isinstance(events[1], Rejected) and events[1].reason is RejectReason.REPLAY
+
+
+def test_send_all_streams_readings_in_order(site: Site) -> None:
+    readings = [
+        Telemetry(terminal_asset=site.scada.terminal_asset, channel="power-w", value=v, read_ms=v)
+        for v in range(20)
+    ]
+    assert site.scada.send_all(site.atn.alias, readings) == 20
+    handled = 0
+    while handled < 20:
+        got = site.atn.step(max_messages=20 - handled, timeout=5)
+        assert got, "readings went missing"
+        handled += got
+    values = [r.message.value for _, r in site.events if isinstance(r, Verified)]  # type: ignore[union-attr]
+    assert values == list(range(20))
