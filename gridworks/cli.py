@@ -6,9 +6,11 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import click
+
+from .cli_errors import reported
 
 if TYPE_CHECKING:
     from .identity.chain import Factory
@@ -133,15 +135,6 @@ def _app_id(app_id: int | None) -> int:
     return app_id
 
 
-def _run(action: Callable[[], Any]) -> Any:
-    from .identity.errors import IdentityError
-
-    try:
-        return action()
-    except IdentityError as exc:
-        raise click.ClickException(str(exc)) from exc
-
-
 def _summary(node: GNode) -> str:
     certs = " ".join(f"{k}={v}" for k, v in sorted(node.certificate_asset_ids.items()))
     return f"{node.alias} ({node.role.value}, {node.status.value}) {certs}".rstrip()
@@ -154,8 +147,8 @@ def _factory_op(app_id: int | None, specs: tuple[str, ...], op: Callable[..., GN
 
     with _network() as net:
         chain = Factory(net, _app_id(app_id))
-        accounts: list[ActorKey] = [_run(partial(signer_from, net, spec)) for spec in specs]
-        node = _run(lambda: op(chain, *accounts))
+        accounts: list[ActorKey] = [reported(partial(signer_from, net, spec)) for spec in specs]
+        node = reported(lambda: op(chain, *accounts))
     click.echo(_summary(node))
 
 
@@ -179,8 +172,8 @@ def factory_deploy(sender: str, admin: str | None) -> None:
     from .identity.signers import signer_from
 
     with _network() as net:
-        creator = _run(lambda: signer_from(net, sender))
-        made: Factory = _run(lambda: Factory.deploy(net, creator, admin=admin))
+        creator = reported(lambda: signer_from(net, sender))
+        made: Factory = reported(lambda: Factory.deploy(net, creator, admin=admin))
         click.echo(f"factory app id {made.app_id} address {made.address}")
 
 
@@ -293,7 +286,7 @@ def _reader(app_id: int | None) -> Iterator[Factory]:
 def gnode_show(alias: str, app_id: int | None) -> None:
     """Print the registered GNode ALIAS as JSON."""
     with _reader(app_id) as f:
-        node = _run(lambda: f.gnode(alias))
+        node = reported(lambda: f.gnode(alias))
     click.echo(node.model_dump_json(indent=2, exclude={"id"}))
 
 
@@ -302,7 +295,7 @@ def gnode_show(alias: str, app_id: int | None) -> None:
 def gnode_tree(app_id: int | None) -> None:
     """Print every registered GNode as a tree."""
     with _reader(app_id) as f:
-        click.echo(_run(f.tree))
+        click.echo(reported(f.tree))
 
 
 @gnode.command("check")
@@ -313,7 +306,7 @@ def gnode_tree(app_id: int | None) -> None:
 def gnode_check(address: str, alias: str, kind: str, app_id: int | None) -> None:
     """Does ADDRESS hold ALIAS's KIND certificate? Prints REASON: sentence; exit 1 unless OK."""
     with _reader(app_id) as f:
-        verdict = _run(lambda: f.check(address, alias, kind))
+        verdict = reported(lambda: f.check(address, alias, kind))
     click.echo(f"{verdict.reason.value}: {verdict.detail}")
     if not verdict.ok:
         raise SystemExit(1)

@@ -8,7 +8,8 @@ from typing import Any
 
 import click
 
-from .cli import SIGNER_HELP, _app_id, _network, _run, app_id_option, main
+from .cli import SIGNER_HELP, _app_id, _network, app_id_option, main
+from .cli_errors import reported
 from .cli_keys import key_group
 
 
@@ -61,6 +62,7 @@ def identity_sign(
     """Sign a payload as SOURCE for DESTINATION; print the envelope's wire bytes."""
     from pydantic import ValidationError
 
+    from .identity.chain import genesis_hash
     from .identity.envelope import seal
     from .identity.signers import signer_from
 
@@ -71,8 +73,8 @@ def identity_sign(
     if not isinstance(payload, dict):
         raise click.ClickException("the payload must be a JSON object")
     with _network() as net:
-        key = _run(lambda: signer_from(net, signer))
-        genesis = str(net.algod.suggested_params().gh)
+        key = reported(lambda: signer_from(net, signer))
+        genesis = genesis_hash(net.algod)
     try:
         envelope = seal(
             key,

@@ -8,29 +8,26 @@ an address and a path.
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
 from pathlib import Path
-from typing import TypeVar
+from typing import TYPE_CHECKING
 
 import click
 
-from .identity.errors import IdentityError
-from .identity.keys import (
-    PASSWORD_ENV,
-    ActorKey,
-    load_key_file,
-    password_from,
-    read_key_file,
-    write_key_file,
-)
+from .cli_errors import reported
 
-T = TypeVar("T")
+if TYPE_CHECKING:
+    from .identity.keys import ActorKey
+
+# The identity layer is imported inside the commands: every `gridworks` command loads this
+# module, and importing `gridworks.identity` takes a third of a second.
+PASSWORD_ENV_NAME = "GRIDWORKS_KEY_PASSWORD"
+"""`gridworks.identity.keys.PASSWORD_ENV`, repeated for the help text (a test keeps them equal)."""
 
 password_env_option = click.option(
     "--password-env",
     metavar="VAR",
     default=None,
-    help=f"Read the password from env var VAR [default: {PASSWORD_ENV} if set, else prompt].",
+    help=f"Read the password from env var VAR [default: {PASSWORD_ENV_NAME} if set, else prompt].",
 )
 out_option = click.option(
     "--out",
@@ -50,23 +47,20 @@ def _ask(text: str) -> str:
 
 def _password(password_env: str | None, *, confirm: bool) -> str:
     """From the named env var (which must be set), else from PASSWORD_ENV or a prompt."""
+    from .identity.keys import PASSWORD_ENV, password_from
+
     if password_env is not None:
         return password_from(password_env, prompt=False)
     return password_from(PASSWORD_ENV, prompt=True, confirm=confirm, ask=_ask)
 
 
-def _run(action: Callable[[], T]) -> T:
-    try:
-        return action()
-    except IdentityError as exc:
-        raise click.ClickException(str(exc)) from exc
-
-
 def _write(key: ActorKey, out: Path, password_env: str | None, overwrite: bool) -> None:
     if out.exists() and not overwrite:  # fail before asking for a password
         raise click.ClickException(f"{out}: already exists; pass --overwrite to replace it")
-    password = _run(lambda: _password(password_env, confirm=True))
-    _run(lambda: write_key_file(out, key, password, overwrite=overwrite))
+    from .identity.keys import write_key_file
+
+    password = reported(lambda: _password(password_env, confirm=True))
+    reported(lambda: write_key_file(out, key, password, overwrite=overwrite))
     click.echo(f"address {key.address}")
     click.echo(f"key file {out}")
 
@@ -82,6 +76,8 @@ def key_group() -> None:
 @overwrite_option
 def key_new(out: Path, password_env: str | None, overwrite: bool) -> None:
     """Generate a key and write it encrypted to --out; print its address."""
+    from .identity.keys import ActorKey
+
     _write(ActorKey.generate(), out, password_env, overwrite)
 
 
@@ -99,13 +95,15 @@ def key_import(
     out: Path, mnemonic_env: str | None, password_env: str | None, overwrite: bool
 ) -> None:
     """Encrypt an existing account's 25-word mnemonic into --out; print its address."""
+    from .identity.keys import ActorKey
+
     if mnemonic_env is not None:
         words = os.environ.get(mnemonic_env)
         if not words:
             raise click.ClickException(f"environment variable {mnemonic_env} is not set")
     else:
         words = _ask("25-word mnemonic")
-    key = _run(lambda: ActorKey.from_mnemonic(words))
+    key = reported(lambda: ActorKey.from_mnemonic(words))
     _write(key, out, password_env, overwrite)
 
 
@@ -115,9 +113,11 @@ def key_import(
 @password_env_option
 def key_show(file: Path, check: bool, password_env: str | None) -> None:
     """Print the address in FILE (no password needed unless --check)."""
-    document = _run(lambda: load_key_file(file))
+    from .identity.keys import load_key_file, read_key_file
+
+    document = reported(lambda: load_key_file(file))
     click.echo(f"address {document.address}")
     if check:
-        password = _run(lambda: _password(password_env, confirm=False))
-        key = _run(lambda: read_key_file(file, password))
+        password = reported(lambda: _password(password_env, confirm=False))
+        key = reported(lambda: read_key_file(file, password))
         click.echo(f"checked: the password opens {file} and its key is {key.address}")

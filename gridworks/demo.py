@@ -27,9 +27,8 @@ from gridworks.actors.scada import Scada
 from gridworks.identity.certificates import CertificateKind
 from gridworks.identity.chain import Factory
 from gridworks.identity.envelope import DOMAIN_PREFIX, now_ms, seal, wire_of
-from gridworks.identity.keys import ActorKey
+from gridworks.identity.provision import funded_key
 from gridworks.identity.verifier import Rejected, Verified
-from gridworks.sandbox import Network
 from gridworks.sandbox import connect as connect_chain
 from gridworks.table import format_table
 
@@ -106,10 +105,6 @@ def _ensure_broker(config: BrokerConfig, say: Callable[[str], None]) -> None:
     connect(config).close()
 
 
-def _fund(network: Network, micro_algos: int = 20_000_000) -> ActorKey:
-    return ActorKey.from_dev_account(network.new_account(micro_algos))
-
-
 def _empty_demo_queues(config: BrokerConfig) -> None:
     """Leftovers of an earlier run (signed for another sandbox) would only confuse the story."""
     connection = connect(config)
@@ -138,7 +133,9 @@ def run_demo(echo: Callable[[str], None] = print) -> list[Row]:
         say(f"broker: RabbitMQ at {config.where} as {config.user}")
         _empty_demo_queues(config)
 
-        admin, validator, owner, atn_key, scada_key, impostor = (_fund(network) for _ in range(6))
+        admin, validator, owner, atn_key, scada_key, impostor = (
+            funded_key(network) for _ in range(6)
+        )
         factory = Factory.deploy(network, admin)
         say(f"GNodeFactory deployed: app {factory.app_id}")
         factory.certify_validator(admin, validator, VALIDATOR)
@@ -223,10 +220,7 @@ def run_demo(echo: Callable[[str], None] = print) -> list[Row]:
         factory.revoke(admin, TA, CertificateKind.ScadaCert)
         status = network.algod.status()
         assert isinstance(status, dict)
-        target = int(status["last-round"])
-        deadline = time.monotonic() + 10
-        while (atn.cache.current_round or 0) < target and time.monotonic() < deadline:
-            time.sleep(0.01)
+        atn.cache.caught_up(int(status["last-round"]))
         timeline.sent("scada", SCADA, "telemetry power-w=1500 (after revocation)", ATN)
         scada.report("power-w", 1500)
         deliver(atn)

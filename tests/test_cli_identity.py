@@ -76,3 +76,14 @@ def test_sign_refuses_a_bad_payload_or_alias_with_one_line(network, tmp_path) ->
     bad_alias = runner.invoke(main, [*base, "--source", "D1.Upper"], input="{}", env=env)
     assert bad_alias.exit_code == 1
     assert "cannot sign" in bad_alias.output and "uppercase" in bad_alias.output
+
+
+def test_verify_a_missing_file_is_one_line(network, tmp_path) -> None:
+    result = CliRunner().invoke(
+        main,
+        ["identity", "verify", str(tmp_path / "nope.json"), "--as", ATN, "--app-id", "1"],
+        env=network_env(network),
+    )
+    assert result.exit_code == 1
+    assert f"cannot read {tmp_path / 'nope.json'}: No such file or directory" in result.output
+    assert "Traceback" not in result.output

@@ -21,6 +21,7 @@ from gridworks.actors.broker import BrokerConfig, connect
 from gridworks.actors.consumer import VerifyingConsumer, handler_refusal
 from gridworks.actors.messages import MESSAGE_TYPES
 from gridworks.actors.publisher import SignedPublisher
+from gridworks.identity.chain import genesis_hash
 from gridworks.identity.chain_cache import ChainCache
 from gridworks.identity.envelope import MessageSigner, SignedEnvelope, seal
 from gridworks.identity.errors import IdentityError
@@ -46,7 +47,7 @@ class ChainContext:
 
     @classmethod
     def of(cls, algod: AlgodClient, factory_app_id: int) -> ChainContext:
-        return cls(algod, factory_app_id, str(algod.suggested_params().gh))
+        return cls(algod, factory_app_id, genesis_hash(algod))
 
 
 Listener = Callable[["Actor", Verified | Rejected], None]

@@ -6,7 +6,7 @@ Topology (all durable, so a broker restart loses nothing that was confirmed):
   destination alias; each actor's queue is bound with its own alias.
 - ``dead_letter_exchange`` (fanout) and ``dead_letter_queue`` bound to it: where refused
   messages go (published there by the consumer, with the reason in headers) and where the
-  broker itself dead-letters what a crashing handler nacked or what expired in an actor queue.
+  broker itself dead-letters what a crashing verifier nacked or what expired in an actor queue.
   Fanout, because dead letters keep their original routing key (an actor alias) and must all
   land in the one queue.
 """
@@ -168,7 +168,7 @@ def queue_name(config: BrokerConfig, alias: str) -> str:
 def declare_actor_queue(channel: BlockingChannel, config: BrokerConfig, alias: str) -> str:
     """The actor's durable queue, bound to the exchange with its alias; returns the name.
 
-    Its ``x-dead-letter-exchange`` sends what the consumer nacks (a crashing handler) or what
+    Its ``x-dead-letter-exchange`` sends what the consumer nacks (a crashing verifier) or what
     expires there to the dead-letter queue instead of dropping it.
     """
     queue = queue_name(config, alias)

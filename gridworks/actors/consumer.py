@@ -3,10 +3,11 @@
 Every delivery ends in exactly one place:
 
 - verified and handled: acked;
-- verified but the handler raised: nacked without requeue, so the broker moves it (through the
-  queue's dead-letter exchange) to the dead-letter queue rather than retrying it forever;
-- refused by the verifier: republished to the dead-letter exchange with the reason in headers,
-  and acked only once the broker confirmed that copy.
+- refused by the verifier, or by the handler (its error's `reason`, else HANDLER_FAILED):
+  republished to the dead-letter exchange with the reason in headers, and acked only once the
+  broker confirmed that copy (if it cannot be confirmed, the original goes back to the queue);
+- the verifier itself raised: nacked without requeue, so the broker moves it (through the
+  queue's dead-letter exchange) to the dead-letter queue rather than retrying it forever.
 
 The consumer is single-threaded, as pika's BlockingConnection is: `drain` steps it
 deterministically (tests, demos), `run_forever` loops until `stop`.
@@ -294,14 +295,15 @@ class DeadLetter(BaseModel):
 
     body: bytes
     reason: str | None
-    """The verifier's `RejectReason`, or the broker's ("rejected" when a handler failed,
-    "expired" when its expiration passed in an actor queue)."""
+    """The `RejectReason` the consumer gave, or the broker's ("rejected" when the verifier
+    crashed and the message was nacked, "expired" when its expiration passed in an actor
+    queue)."""
     detail: str | None
     message_id: str | None
     queue: str | None
     """The actor queue it was refused or dead-lettered from."""
     by_broker: bool
-    """True when the broker dead-lettered it (nack or expiry), False when the verifier did."""
+    """True when the broker dead-lettered it (nack or expiry), False when the consumer did."""
     headers: dict[str, Any]
 
 

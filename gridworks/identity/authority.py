@@ -21,6 +21,7 @@ from pydantic import BaseModel, ConfigDict
 
 from gridworks.contracts import certs
 from gridworks.contracts.certs import Role, Slot
+from gridworks.contracts.factory_client import GNode as Record
 from gridworks.identity.certificates import CertificateKind
 from gridworks.identity.chain import Factory, Reason, Verdict
 from gridworks.identity.rejection import RejectReason
@@ -80,60 +81,74 @@ class Refusal(BaseModel):
 
 def claim_for(factory: Factory, alias: str) -> Claim | Refusal:
     """The claim `alias` makes (may read the registry to tell a validator from an AtomicTNode)."""
+    return _resolve(factory, alias)[0]
+
+
+def _resolve(factory: Factory, alias: str) -> tuple[Claim | Refusal, Record | None]:
+    """The claim, and the record of its `record_alias` when telling the claim apart read it."""
     words = alias.split(".")
     parent = ".".join(words[:-1])
     if words[-1] == SCADA_WORD and parent:
         ta = f"{parent}.{TA_WORD}"
-        return Claim(
+        claim = Claim(
             alias=alias,
             role=GNodeRole.Scada,
             certificate=CertificateKind.ScadaCert,
             record_alias=ta,
             terminal_asset=ta,
         )
+        return claim, None
     if words[-1] == TA_WORD:
-        return Claim(
+        claim = Claim(
             alias=alias,
             role=GNodeRole.TerminalAsset,
             certificate=CertificateKind.TaDeed,
             record_alias=alias,
             terminal_asset=alias,
         )
+        return claim, None
     record = factory.record(alias)
     if record is not None and record.role == Role.VALIDATOR:
-        return Claim(
+        claim = Claim(
             alias=alias,
             role=GNodeRole.Validator,
             certificate=CertificateKind.ValidatorCert,
             record_alias=alias,
         )
+        return claim, record
     ta = f"{alias}.{TA_WORD}"
-    if factory.record(ta) is not None:
-        return Claim(
+    ta_record = factory.record(ta)
+    if ta_record is not None:
+        claim = Claim(
             alias=alias,
             role=GNodeRole.AtomicTNode,
             certificate=CertificateKind.TaTradingRights,
             record_alias=ta,
             terminal_asset=ta,
         )
-    return Refusal(
+        return claim, ta_record
+    refusal = Refusal(
         reason=RejectReason.NOT_REGISTERED,
         detail=f"{alias} is neither a registered validator nor the AtomicTNode, Scada or owner "
         f"of a registered TerminalAsset with factory {factory.app_id}",
     )
+    return refusal, None
 
 
-def _device_refusal(factory: Factory, claim: Claim) -> Refusal | None:
-    """None when the TerminalAsset's certificates hold together, else why not."""
+def _device_refusal(factory: Factory, claim: Claim, record: Record) -> Refusal | None:
+    """None when the TerminalAsset's certificates hold together, else why not.
+
+    The claim's own certificate was checked already (`Factory.check_record`), so only the
+    others of the device are read here.
+    """
     ta = claim.terminal_asset
     assert ta is not None
-    record = factory.record(ta)
-    if record is None or record.role != Role.TERMINAL_ASSET:
-        return Refusal(reason=RejectReason.NOT_REGISTERED, detail=f"{ta} is not registered")
     needed = [CertificateKind.TaDeed, CertificateKind.TaTradingRights]
     if claim.role is GNodeRole.Scada:
         needed.append(CertificateKind.ScadaCert)
     for kind in needed:
+        if kind is claim.certificate:
+            continue
         slot: Slot = certs.CERT_PLACE[kind.cert_kind][1]
         asset_id = record.cert(slot)
         if asset_id == 0:
@@ -159,17 +174,20 @@ def _device_refusal(factory: Factory, claim: Claim) -> Refusal | None:
 
 def authorize(factory: Factory, address: str, alias: str) -> ProvenIdentity | Refusal:
     """Does `address` hold, now, the certificate that makes it the GNode `alias`?"""
-    claim = claim_for(factory, alias)
+    claim, record = _resolve(factory, alias)
     if isinstance(claim, Refusal):
         return claim
-    verdict: Verdict = factory.check(address, claim.record_alias, claim.certificate)
+    if record is None:
+        record = factory.record(claim.record_alias)
+    verdict: Verdict = factory.check_record(address, claim.record_alias, claim.certificate, record)
     if not verdict.ok:
         return Refusal(
             reason=_REASONS[verdict.reason],
             detail=f"{verdict.detail}, so {address} is not the {claim.role} {alias}",
         )
     if claim.terminal_asset is not None:
-        refusal = _device_refusal(factory, claim)
+        assert record is not None  # the check above passed, so the record exists
+        refusal = _device_refusal(factory, claim, record)
         if refusal is not None:
             return refusal
     assert verdict.asset_id is not None

@@ -87,6 +87,11 @@ class Verdict(BaseModel):
         return cls(ok=False, reason=reason, detail=detail, asset_id=asset_id)
 
 
+def genesis_hash(algod: AlgodClient) -> str:
+    """Base64 of the network's genesis hash: the chain envelopes are signed for."""
+    return str(algod.suggested_params().gh)
+
+
 def _b64(value: str | None) -> bytes:
     return base64.b64decode(value) if value else b""
 
@@ -344,10 +349,15 @@ class Factory:
 
     def check(self, address: str, alias: str, kind: CertificateKind | str) -> Verdict:
         """Does `address` hold the factory's live `kind` certificate of the Active GNode `alias`?"""
+        return self.check_record(address, alias, kind, self.record(alias))
+
+    def check_record(
+        self, address: str, alias: str, kind: CertificateKind | str, record: Record | None
+    ) -> Verdict:
+        """`check`, given the registry record of `alias` already read (None: not registered)."""
         kind = CertificateKind(kind)
         ck = kind.cert_kind
         role, slot = certs.CERT_PLACE[ck]
-        record = self.record(alias)
         if record is None:
             return Verdict.no(Reason.NOT_REGISTERED, f"{alias} is not registered")
         if record.status != Status.ACTIVE:

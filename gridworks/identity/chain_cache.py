@@ -13,6 +13,7 @@ import base64
 import binascii
 import logging
 import threading
+import time
 from collections import OrderedDict
 from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
@@ -216,6 +217,18 @@ class ChainCache:
             counts[name] += delta
 
     # ---- following the chain -----------------------------------------------------------------
+
+    def caught_up(self, round_: int, timeout: float = 10.0) -> bool:
+        """Wait until the blocks up to `round_` are applied (by the follower, or here when none
+        runs); False if that did not happen within `timeout` seconds."""
+        if not self.following:
+            return self.sync() >= round_
+        deadline = time.monotonic() + timeout
+        while (self.current_round or 0) < round_:
+            if time.monotonic() >= deadline:
+                return False
+            time.sleep(0.01)
+        return True
 
     def sync(self) -> int:
         """Apply every block up to the node's last round, now; returns that round."""

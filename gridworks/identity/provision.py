@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from gridworks.identity.authority import SCADA_WORD, TA_WORD
-from gridworks.identity.chain import Factory
+from gridworks.identity.chain import Factory, genesis_hash
 from gridworks.identity.keys import ActorKey
 from gridworks.sandbox import Network
 
@@ -48,7 +48,8 @@ class FactorySetup:
     validator_alias: str
 
 
-def _funded(network: Network, micro_algos: int) -> ActorKey:
+def funded_key(network: Network, micro_algos: int = 20_000_000) -> ActorKey:
+    """A fresh account funded from the network's richest dev account."""
     return ActorKey.from_dev_account(network.new_account(micro_algos))
 
 
@@ -59,7 +60,7 @@ def provision_factory(
     micro_algos: int = 20_000_000,
 ) -> FactorySetup:
     """Deploy a GNodeFactory with a fresh admin and certify a fresh validator."""
-    admin, validator = _funded(network, micro_algos), _funded(network, micro_algos)
+    admin, validator = funded_key(network, micro_algos), funded_key(network, micro_algos)
     factory = Factory.deploy(network, admin)
     factory.certify_validator(admin, validator, validator_alias)
     return FactorySetup(factory, admin, validator, validator_alias)
@@ -75,7 +76,7 @@ def provision_device(
     """Register `<atomic_tnode_alias>.ta` with all three certificates delivered to fresh
     accounts, on the factory `on` (a new one when not given)."""
     setup = on or provision_factory(network, micro_algos=micro_algos)
-    owner, atomic_tnode, scada = (_funded(network, micro_algos) for _ in range(3))
+    owner, atomic_tnode, scada = (funded_key(network, micro_algos) for _ in range(3))
     ta = f"{atomic_tnode_alias}.{TA_WORD}"
     setup.factory.create_terminal_asset(setup.validator, ta, owner, atomic_tnode)
     setup.factory.issue_scada_cert(owner, ta, scada)
@@ -87,5 +88,5 @@ def provision_device(
         atomic_tnode=atomic_tnode,
         scada=scada,
         atomic_tnode_alias=atomic_tnode_alias,
-        genesis_hash=str(network.algod.suggested_params().gh),
+        genesis_hash=genesis_hash(network.algod),
     )

@@ -28,7 +28,7 @@ from algosdk.v2client.algod import AlgodClient
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from gridworks.identity.authority import ProvenIdentity, Refusal, authorize
-from gridworks.identity.chain import Factory
+from gridworks.identity.chain import Factory, genesis_hash
 from gridworks.identity.chain_cache import ChainCache
 from gridworks.identity.envelope import (
     ALGORITHM,
@@ -117,7 +117,7 @@ class Verifier:
             self.receivers = (self.receivers,)
         self.receivers = frozenset(self.receivers)
         if self.genesis_hash is None:
-            self.genesis_hash = str(self.algod.suggested_params().gh)
+            self.genesis_hash = genesis_hash(self.algod)
         if self.cache is None:
             self.cache = ChainCache(
                 self.algod,

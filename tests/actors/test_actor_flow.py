@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -167,10 +166,7 @@ def test_revocation_reaches_a_running_actor(fleet: Fleet, site: Site) -> None:
     fleet.factory.revoke(fleet.admin, site.atn.terminal_asset, CertificateKind.ScadaCert)
     # the actor's chain cache follows the chain on its own thread; wait for it to catch up
     target = fleet.network.algod.status()["last-round"]
-    deadline = time.monotonic() + 10
-    while (site.atn.cache.current_round or 0) < target:
-        assert time.monotonic() < deadline, "the follower did not see the revocation"
-        time.sleep(0.01)
+    assert site.atn.cache.caught_up(target), "the follower did not see the revocation"
     site.scada.report("power-w", 2)
     assert site.atn.step(max_messages=1, timeout=5) == 1
     _, last = site.events[-1]

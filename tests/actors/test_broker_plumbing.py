@@ -29,7 +29,7 @@ from gridworks.actors import (
     connect,
     read_dead_letters,
 )
-from gridworks.actors.broker import DEFAULT_BROKER_URL, queue_name
+from gridworks.actors.broker import DEFAULT_BROKER_URL, declare_actor_queue, queue_name
 from gridworks.actors.publisher import CONTENT_TYPE
 from gridworks.identity.authority import ProvenIdentity
 from gridworks.identity.certificates import CertificateKind
@@ -412,3 +412,17 @@ def test_config_reads_the_url_from_the_environment(monkeypatch: pytest.MonkeyPat
     config = BrokerConfig()
     assert config.user == "alice"
     assert config.where == "broker.example:5673/d1__2"
+
+
+def test_a_queue_declared_differently_before_is_one_clear_error(plumbing: Plumbing) -> None:
+    alias = unique_alias()
+    queue = queue_name(plumbing.config, alias)
+    plumbing.queues.append(queue)
+    channel = plumbing.connection.channel()
+    channel.queue_declare(queue=queue, durable=True)  # no dead-letter exchange
+    channel.close()
+    with pytest.raises(BrokerError) as info:
+        declare_actor_queue(plumbing.connection.channel(), plumbing.config, alias)
+    message = str(info.value)
+    assert f"cannot declare queue {queue!r}" in message
+    assert "x-dead-letter-exchange" in message and "declared differently" in message

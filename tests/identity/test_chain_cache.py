@@ -384,3 +384,17 @@ def test_follower_survives_errors(caplog: pytest.LogCaptureFixture) -> None:
         assert len(cache) == 0  # cleared to be safe, although the block did not touch addr(40)
         assert "ConnectionError: node away" in caplog.text
         assert "cache cleared" in caplog.text
+
+
+def test_caught_up_with_and_without_a_follower(algod, bystanders) -> None:
+    a, b = bystanders
+    with ChainCache(algod, follow=False) as still:
+        paid = pay(algod, a, b.address)
+        assert still.caught_up(paid) and still.current_round == paid
+        assert not still.caught_up(paid + 5)  # no such round yet
+    with ChainCache(algod, poll_seconds=0.2) as following:
+        following.sync()
+        paid = pay(algod, a, b.address)
+        assert following.caught_up(paid, timeout=10)
+        assert (following.current_round or 0) >= paid
+        assert not following.caught_up(paid + 5, timeout=0.3)

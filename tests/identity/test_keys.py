@@ -489,3 +489,21 @@ def test_cli_show(key_file: Path, key: ActorKey) -> None:
 
     absent = run(["show", str(key_file.parent / "absent.key")])
     assert absent.exit_code != 0 and "cannot read key file" in absent.output
+
+
+def test_the_key_cli_names_the_same_password_variable() -> None:
+    from gridworks import cli_keys
+    from gridworks.identity import keys
+
+    assert cli_keys.PASSWORD_ENV_NAME == keys.PASSWORD_ENV
+
+
+def test_loading_the_cli_does_not_load_the_identity_layer() -> None:
+    """Every `gridworks` command (the sandbox's start too) loads the CLI; keep it light."""
+    import subprocess
+    import sys
+
+    probe = "import sys, gridworks.cli; print(sorted(m for m in sys.modules if m.startswith(("
+    probe += "'gridworks.identity', 'algosdk', 'pyteal', 'cryptography'))))"
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
