@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Callable, Iterator
+from typing import Any
 
 import pytest
 from algosdk import transaction
 from algosdk.error import AlgodHTTPError
 from algosdk.v2client.algod import AlgodClient
 
+from gridworks.contracts import certs
 from gridworks.sandbox import Network
 
 Signed = (
@@ -31,6 +33,30 @@ def rejected(algod: AlgodClient, *signed: Signed) -> str:
         algod.send_transactions(list(signed))
     assert info.value.code == 400, info.value
     return str(info.value)
+
+
+def mint_look_alike(
+    algod: AlgodClient, forger: Any, kind: certs.CertKind, alias: str, *, exact: bool = False
+) -> int:
+    """An NFT dressed as the factory's `kind` certificate of `alias` (unit name, asset name,
+    ARC-3 URL and metadata hash) but created by `forger`; returns its asset id. With `exact`
+    it also copies default-frozen and points every role at the forger, as the factory's do."""
+    roles = {"reserve": forger.address, "freeze": forger.address, "clawback": forger.address}
+    txn = transaction.AssetCreateTxn(
+        forger.address,
+        algod.suggested_params(),
+        total=1,
+        decimals=0,
+        default_frozen=exact,
+        unit_name=kind.unit,
+        asset_name=certs.asset_name(alias),
+        url=certs.arc3_url(kind),
+        metadata_hash=certs.metadata_hash(kind, alias),
+        manager=forger.address,
+        **(roles if exact else {}),
+    )
+    signed = forger.signer.sign_transactions([txn], [0])[0]
+    return int(send(algod, signed)[0]["asset-index"])
 
 
 @pytest.fixture

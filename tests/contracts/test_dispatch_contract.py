@@ -4,17 +4,14 @@ takes heartbeats from the two certificate holders only."""
 from __future__ import annotations
 
 import pytest
-from algosdk import transaction
 from beaker.client import ApplicationClient
+from conftest import mint_look_alike
 from contracts_helpers import Setup, factory_setup  # noqa: F401
 
 from gridworks.contracts import dispatch_contract
 from gridworks.contracts.certs import (
     TA_TRADING_RIGHTS,
     Slot,
-    arc3_url,
-    asset_name,
-    metadata_hash,
 )
 
 TA = "d1.isone.ver.keene.holly.ta"
@@ -22,23 +19,7 @@ TA = "d1.isone.ver.keene.holly.ta"
 
 def look_alike(algod, forger, alias: str) -> int:
     """A TATRADE ASA identical to the factory's in every field but its creator."""
-    txn = transaction.AssetCreateTxn(
-        forger.address,
-        algod.suggested_params(),
-        total=1,
-        decimals=0,
-        default_frozen=True,
-        unit_name=TA_TRADING_RIGHTS.unit,
-        asset_name=asset_name(alias),
-        url=arc3_url(TA_TRADING_RIGHTS),
-        metadata_hash=metadata_hash(TA_TRADING_RIGHTS, alias),
-        manager=forger.address,
-        reserve=forger.address,
-        freeze=forger.address,
-        clawback=forger.address,
-    )
-    algod.send_transaction(forger.sign(txn))
-    return transaction.wait_for_confirmation(algod, txn.get_txid(), 4)["asset-index"]
+    return mint_look_alike(algod, forger, TA_TRADING_RIGHTS, alias, exact=True)
 
 
 def test_dispatch_contract_end_to_end(setup: Setup, account_factory, algod, unchanged) -> None:

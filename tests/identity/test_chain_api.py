@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 import pytest
 from algosdk import transaction
+from conftest import mint_look_alike
 
 from gridworks.contracts import certs
 from gridworks.identity import CertificateKind, GNodeRole, GNodeStatus
@@ -62,21 +63,7 @@ def test_look_alike_made_by_someone_else(world: World, network) -> None:
     forger = world.validator  # anyone but the factory
     victim = world.owner  # holds no TaTradingRights
     algod = network.algod
-    ck = certs.TA_TRADING_RIGHTS
-    create = transaction.AssetCreateTxn(
-        forger.address,
-        algod.suggested_params(),
-        total=1,
-        decimals=0,
-        default_frozen=False,
-        unit_name=ck.unit,
-        asset_name=certs.asset_name(TA),
-        url=certs.arc3_url(ck),
-        metadata_hash=certs.metadata_hash(ck, TA),
-        manager=forger.address,
-    )
-    txid = algod.send_transaction(forger.sign(create))
-    fake = transaction.wait_for_confirmation(algod, txid, 4)["asset-index"]
+    fake = mint_look_alike(algod, forger, certs.TA_TRADING_RIGHTS, TA)
     optin = transaction.AssetOptInTxn(victim.address, algod.suggested_params(), fake)
     give = transaction.AssetTransferTxn(
         forger.address, algod.suggested_params(), victim.address, 1, fake
@@ -209,13 +196,7 @@ def test_explaining_a_missing_certificate_reads_a_bounded_number_of_assets(
     assert (verdict.ok, verdict.reason) == (False, Reason.NO_CERTIFICATE)
     assert len(reads) == EXPLAIN_LIMIT
 
-    ck = certs.TA_DEED
-    fake = transaction.AssetCreateTxn(
-        stuffed.address, algod.suggested_params(), total=1, decimals=0, default_frozen=False,
-        unit_name=ck.unit, asset_name=certs.asset_name(TA),
-        metadata_hash=certs.metadata_hash(ck, TA),
-    )  # fmt: skip
-    transaction.wait_for_confirmation(algod, algod.send_transaction(stuffed.sign(fake)), 4)
+    mint_look_alike(algod, stuffed, certs.TA_DEED, TA)
     reads.clear()
     verdict = world.factory.check(stuffed.address, TA, K.TaDeed)
     assert verdict.reason == Reason.WRONG_ISSUER

@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 from algosdk import transaction
-from conftest import send
+from conftest import mint_look_alike, send
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -235,21 +235,7 @@ def test_payload_swapped_under_a_valid_header(world: World, verifier: Verifier) 
 def test_a_look_alike_certificate_from_another_issuer(world: World, verifier: Verifier) -> None:
     """An impostor mints itself a SCADA NFT bound (by metadata) to the same TerminalAsset."""
     impostor = world.new_key(5_000_000)
-    algod = world.network.algod
-    ck = certs.SCADA_CERT
-    create = transaction.AssetCreateTxn(
-        impostor.address,
-        algod.suggested_params(),
-        total=1,
-        decimals=0,
-        default_frozen=False,
-        unit_name=ck.unit,
-        asset_name=certs.asset_name(TA),
-        url=certs.arc3_url(ck),
-        metadata_hash=certs.metadata_hash(ck, TA),
-        manager=impostor.address,
-    )
-    send(algod, impostor.sign_transaction(create))
+    mint_look_alike(world.network.algod, impostor, certs.SCADA_CERT, TA)
     result = refused(verifier, telemetry(world, key=impostor).wire)
     assert result.reason is R.WRONG_ISSUER
 
