@@ -56,14 +56,31 @@ _valid_alias = lru_cache(maxsize=4096)(check_alias)
 _valid_address = lru_cache(maxsize=4096)(check_algorand_address)
 
 
+def canonical_b64decode(text: str | bytes) -> bytes:
+    """Standard padded base64, accepted only in its one canonical spelling.
+
+    A last character before the padding has unused low bits; a lax decoder lets them be
+    anything, so one value would have up to 16 spellings. Re-encoding must give the text back.
+    Raises ValueError otherwise.
+    """
+    data = text.encode("ascii", "strict") if isinstance(text, str) else text
+    try:
+        raw = base64.b64decode(data, validate=True)
+    except (binascii.Error, ValueError):
+        raise ValueError("not base64") from None
+    if base64.b64encode(raw) != data:
+        raise ValueError("not the canonical base64 spelling (non-zero padding bits)")
+    return raw
+
+
 @lru_cache(maxsize=64)
 def _valid_genesis_hash(value: str) -> str:
     try:
-        raw = base64.b64decode(value, validate=True)
-    except (binascii.Error, ValueError):
-        raise ValueError("base64 of 32 bytes") from None
+        raw = canonical_b64decode(value)
+    except (UnicodeEncodeError, ValueError) as error:
+        raise ValueError(f"canonical base64 of 32 bytes: {error}") from None
     if len(raw) != 32:
-        raise ValueError("base64 of 32 bytes")
+        raise ValueError("canonical base64 of 32 bytes")
     return value
 
 
@@ -254,11 +271,9 @@ def parse(wire: bytes, *, max_bytes: int = MAX_MESSAGE_BYTES) -> SignedEnvelope:
             'not a signed envelope: expected {"signature":"<88 base64 chars>","message":{...}}',
         )
     try:
-        signature = base64.b64decode(
-            wire[len(_HEAD) : len(_HEAD) + _SIGNATURE_CHARS], validate=True
-        )
-    except (binascii.Error, ValueError):
-        raise EnvelopeError(RejectReason.MALFORMED, "the signature is not base64") from None
+        signature = canonical_b64decode(wire[len(_HEAD) : len(_HEAD) + _SIGNATURE_CHARS])
+    except ValueError as error:
+        raise EnvelopeError(RejectReason.MALFORMED, f"the signature is {error}") from None
     if len(signature) != 64:
         raise EnvelopeError(RejectReason.MALFORMED, "the signature is not 64 bytes")
     message_bytes = wire[_MESSAGE_START:-1]

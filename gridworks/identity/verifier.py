@@ -53,7 +53,8 @@ class Policy:
     max_clock_skew_ms: int = 30_000
     """How far a sender's clock may run ahead of ours (and behind, for expiry)."""
     max_age_ms: int = 120_000
-    """How long after its creation a message is still taken."""
+    """How long after its creation (`created_ms`, read on our clock) a message is still taken:
+    exactly this bound, with no skew added; a message this old or younger passes."""
     max_ttl_ms: int = 600_000
     """The longest validity window (expiry minus creation) accepted; bounds the replay memory."""
     max_staleness_rounds: int = 10
@@ -205,7 +206,7 @@ class Verifier:
         if now > header.expires_ms + skew:
             ago = (now - header.expires_ms) / 1000
             return no(RejectReason.EXPIRED, f"expired {ago:.1f} s ago")
-        if now - header.created_ms > policy.max_age_ms + skew:
+        if now - header.created_ms > policy.max_age_ms:
             age = (now - header.created_ms) / 1000
             return no(
                 RejectReason.STALE,

@@ -311,3 +311,71 @@ def test_any_json_as_message_gives_an_envelope_or_a_reason(value: object) -> Non
         parse(rewrap(env, text))
     except EnvelopeError as error:
         assert error.reason in RejectReason
+
+
+# ---- one spelling per value (issue 10, defect 2) -------------------------------------------
+
+_B64 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
+
+
+def spellings(text: str) -> list[str]:
+    """Every base64 text that a lax decoder reads as the same bytes as `text`: the last
+    character before the padding with its unused low bits set every way."""
+    body = text.rstrip("=")
+    padding = text[len(body) :]
+    unused = {"==": 4, "=": 2, "": 0}[padding]
+    last = _B64.index(body[-1])
+    return [
+        body[:-1] + _B64[(last & ~((1 << unused) - 1)) | low] + padding
+        for low in range(1 << unused)
+    ]
+
+
+def test_only_the_canonical_signature_spelling_parses() -> None:
+    env = make()
+    canonical = base64.b64encode(env.signature).decode()
+    others = [s for s in spellings(canonical) if s != canonical]
+    assert len(others) == 15  # 64 bytes: 2 characters before "==", 4 unused bits
+    for spelling in others:
+        assert base64.b64decode(spelling) == env.signature  # what a lax decoder would take
+        wire = env.wire.replace(canonical.encode(), spelling.encode(), 1)
+        with pytest.raises(EnvelopeError) as info:
+            parse(wire)
+        assert info.value.reason is RejectReason.MALFORMED
+        assert "canonical" in info.value.detail
+    assert parse(env.wire) == env
+
+
+def resigned(key: Key, envelope: SignedEnvelope, old: str, new: str) -> bytes:
+    """`envelope` with `old` replaced by `new` in its message, signed again by `key`."""
+    message = envelope.message_bytes.replace(old.encode(), new.encode(), 1)
+    assert message != envelope.message_bytes
+    return wire_of(key.sign(DOMAIN_PREFIX + message), message)
+
+
+def test_only_the_canonical_genesis_hash_spelling_parses() -> None:
+    key = Key.new()
+    env = make(key)
+    others = [s for s in spellings(GENESIS) if s != GENESIS]
+    assert len(others) == 3  # 32 bytes: 3 characters before "=", 2 unused bits
+    for spelling in others:
+        with pytest.raises(EnvelopeError) as info:
+            parse(resigned(key, env, GENESIS, spelling))  # signed: only the spelling is wrong
+        assert info.value.reason is RejectReason.SCHEMA
+        assert "genesis_hash" in info.value.detail and "canonical" in info.value.detail
+    assert parse(env.wire).header.genesis_hash == GENESIS
+
+
+def test_only_the_canonical_signer_address_spelling_parses() -> None:
+    """An address's 58th character has 2 unused bits: algosdk accepts all 4 spellings."""
+    key = Key.new()
+    alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567"
+    last = alphabet.index(key.address[-1])
+    others = [key.address[:-1] + alphabet[(last & ~3) | low] for low in range(4)]
+    others.remove(key.address)
+    for spelling in others:
+        assert util.encoding.is_valid_address(spelling)  # what a lax check would take
+        with pytest.raises(EnvelopeError) as info:
+            parse(resigned(key, make(key), key.address, spelling))
+        assert info.value.reason is RejectReason.SCHEMA
+        assert "signer" in info.value.detail and "canonical" in info.value.detail

@@ -333,6 +333,28 @@ def test_the_verifiers_clock_decides(world: World) -> None:
     assert refused(strict, env.wire).reason is R.STALE
 
 
+@pytest.mark.parametrize(("age_ms", "stale"), [(120_000, False), (120_001, True), (140_000, True)])
+def test_stale_means_older_than_max_age_exactly(world: World, age_ms: int, stale: bool) -> None:
+    """The README's bound: older than 120 s is STALE; the 30 s clock skew does not stretch it."""
+    env = telemetry(world, ttl_ms=300_000)
+    assert Policy().max_age_ms == 120_000 and Policy().max_clock_skew_ms == 30_000
+    at = Verifier(
+        world.network.algod,
+        world.factory.app_id,
+        receivers=(ATN,),
+        clock=lambda: env.header.created_ms + age_ms,
+    )
+    try:
+        if stale:
+            result = refused(at, env.wire)
+            assert result.reason is R.STALE
+            assert f"{age_ms / 1000:.1f} s ago" in result.detail
+        else:
+            assert isinstance(at.verify(env.wire), Verified)
+    finally:
+        at.close()
+
+
 def test_wrong_destination(world: World, verifier: Verifier) -> None:
     env = telemetry(world, destination="d1.isone.ver.keene.other")
     result = refused(verifier, env.wire)
