@@ -13,8 +13,8 @@ from dataclasses import dataclass
 from .context import MAX_LOGIC_SIG_ARGS, MAX_STACK_DEPTH, MAX_VALUE_SIZE, EvalContext, StackValue
 from .errors import LogicError
 from .group_resources import begin_app_call
-from .program import BACK_BRANCH_VERSION, Program, check_program
-from .spec import Mode
+from .program import Program, check_program
+from .spec import BACK_BRANCH_VERSION, Mode
 from .trace import ProgramTracer
 
 

@@ -16,15 +16,19 @@ from typing import Any
 
 from .errors import LogicError
 from .ops.registry import implementation, unsupported, with_type_checks
-from .spec import MAX_VERSION, MIN_VERSION, Encoding, FieldGroup, Mode, OpSpec, field_groups
+from .spec import (
+    BACK_BRANCH_VERSION,
+    BRANCH_TO_END_VERSION,
+    MAX_VERSION,
+    MIN_VERSION,
+    Encoding,
+    FieldGroup,
+    Mode,
+    OpSpec,
+    field_groups,
+)
 from .spec import opcodes as opcode_table
 from .wire import decode_int16, decode_varuint
-
-# The first version whose branches may go backwards (go: backBranchEnabledVersion); before
-# it, a program's cost is bounded by its length and checked before it runs.
-BACK_BRANCH_VERSION = 4
-# Before version 2 a branch could not target the end of the program.
-BRANCH_TO_END_VERSION = 2
 
 # What the run loop unpacks per instruction: (implementation, prepared immediates, next pc,
 # constant cost, stack arguments, per-length cost (per_chunk, chunk, depth from top) or None).

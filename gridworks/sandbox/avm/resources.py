@@ -32,15 +32,17 @@ from ..encoding import ZERO_ADDRESS, encode_address
 from .app_state import app_address
 from .errors import LogicError
 from .group_resources import app_field, current_txn, group_resources
+from .spec import (
+    APP_ADDRESS_AVAILABLE_VERSION,
+    CREATED_RESOURCES_VERSION,
+    DIRECT_REFS_VERSION,
+    SHARED_RESOURCES_VERSION,
+)
 
 if TYPE_CHECKING:
     from .app_state import InnerTxn
     from .context import EvalContext, StackValue
 
-DIRECT_REFS_VERSION = 4  # directRefEnabledVersion
-CREATED_RESOURCES_VERSION = 6  # createdResourcesVersion
-APP_ADDRESS_AVAILABLE_VERSION = 7  # appAddressAvailableVersion
-SHARED_RESOURCES_VERSION = 9  # sharedResourcesVersion
 LAST_FORBIDDEN_RESOURCE = 255  # lastForbiddenResource
 
 

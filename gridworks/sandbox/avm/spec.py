@@ -20,6 +20,23 @@ from typing import Any
 MAX_VERSION = 10
 MIN_VERSION = 1
 
+# Version gates: the first AVM version with each behaviour (go-algorand's names in comments).
+# Code compares a program's version against these names, never against a number.
+BRANCH_TO_END_VERSION = 2  # a branch may target the end of the program
+REKEY_MIN_VERSION = 2  # rekeyingEnabledVersion: may run in a group that rekeys
+APP_CALL_MIN_VERSION = 2  # appsEnabledVersion: may run in a group with an app call
+BACK_BRANCH_VERSION = 4  # backBranchEnabledVersion: branches go backwards, cost is dynamic
+DIRECT_REFS_VERSION = 4  # directRefEnabledVersion: accounts by address, apps/assets by id
+OPTIMIZE_CONSTANTS_VERSION = 4  # optimizeConstantsEnabledVersion: the assembler reorders constants
+MIN_INNER_APPL_VERSION = 4  # MinInnerApplVersion: the oldest program an inner call may run
+INNER_TXNS_VERSION = 5  # innerTxnsVersion: itxn_* submit pay, axfer, acfg and afrz
+INNER_APPS_VERSION = 6  # innerAppsEnabledVersion: inner appl and keyreg, GroupIndex and TxID
+CREATED_RESOURCES_VERSION = 6  # createdResourcesVersion: what the group created is available
+TXN_EFFECTS_VERSION = 6  # txnEffectsVersion: gtxn reads earlier members' ApplyData (logs, ids)
+SYNC_PROGRAMS_VERSION = 6  # syncProgramsVersion: approval and clear programs share a version
+APP_ADDRESS_AVAILABLE_VERSION = 7  # appAddressAvailableVersion: foreign apps' addresses
+SHARED_RESOURCES_VERSION = 9  # sharedResourcesVersion: the group's app calls share resources
+
 
 class Mode(IntFlag):
     """Where an opcode or field may run: signature (logic sig) mode, application mode, or both."""

@@ -11,17 +11,12 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from ..encoding import ZERO_ADDRESS
-from .spec import MAX_VERSION
+from .spec import APP_CALL_MIN_VERSION, MAX_VERSION, REKEY_MIN_VERSION
 
 if TYPE_CHECKING:
     from ..ledger.params import ConsensusParams
     from ..ledger.transaction import Transaction
     from .group_resources import GroupResources
-
-# The first AVM versions that may run in a group holding a rekey or an app call (go:
-# rekeyingEnabledVersion, appsEnabledVersion): older programs predate those fields.
-REKEY_MIN_VERSION = 2
-APP_CALL_MIN_VERSION = 2
 
 
 @dataclass(slots=True)

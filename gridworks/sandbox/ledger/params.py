@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from ..avm.spec import MAX_VERSION, MIN_INNER_APPL_VERSION
+
 if TYPE_CHECKING:
     from .records import Account
 
@@ -24,7 +26,7 @@ class ConsensusParams:
     max_asset_url_bytes: int = 96
     asset_metadata_hash_bytes: int = 32
     max_multisig_subsigs: int = 255
-    logic_sig_version: int = 10
+    logic_sig_version: int = MAX_VERSION
     max_logic_sig_size: int = 1_000  # program and arguments together
     max_logic_sig_args: int = 255
     logic_sig_max_cost: int = 20_000  # per transaction of the group, pooled
@@ -52,7 +54,7 @@ class ConsensusParams:
     max_local_schema_entries: int = 16
     max_global_schema_entries: int = 64
     max_app_key_len: int = 64
-    min_inner_appl_version: int = 4
+    min_inner_appl_version: int = MIN_INNER_APPL_VERSION
 
     def minimum_balance(self, acct: Account) -> int:
         """What `acct` must keep: the base, then per asset, app, schema entry and box byte."""

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..avm.app_state import app_address
 from ..avm.group_resources import BYTES_PER_BOX_REFERENCE
-from ..avm.resources import APP_ADDRESS_AVAILABLE_VERSION, SHARED_RESOURCES_VERSION
+from ..avm.spec import APP_ADDRESS_AVAILABLE_VERSION, SHARED_RESOURCES_VERSION
 from ..avm.unnamed import UnnamedResources
 
 if TYPE_CHECKING:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from ..avm.spec import SYNC_PROGRAMS_VERSION
 from ..avm.wire import decode_varuint
 from ..encoding import ZERO_ADDRESS
 from .errors import MalformedTransaction
@@ -10,7 +11,6 @@ from .transaction import Transaction
 
 ON_COMPLETIONS = range(6)  # NoOp, OptIn, CloseOut, ClearState, UpdateApplication, Delete
 UPDATE_APPLICATION = 4
-SYNC_PROGRAMS_VERSION = 6  # from v6 on, approval and clear programs must share a version
 
 
 def program_version(program: bytes) -> int:

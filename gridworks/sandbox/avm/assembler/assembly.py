@@ -10,9 +10,8 @@ from itertools import accumulate
 
 from .. import spec
 from ..errors import AssemblyError
-from ..program import BACK_BRANCH_VERSION
 from ..wire import encode_varuint
-from .constants import OPTIMIZE_CONSTANTS_VERSION, ConstantPool, Edit
+from .constants import ConstantPool, Edit
 from .directives import DIRECTIVES, check_macro_name
 from .forms import ANY_COUNT, Form, VersionForms, forms, merged_form
 from .go_text import as_text, go_quote
@@ -153,7 +152,7 @@ class Assembly:
                     self.statement(current)
         if too_long:  # reported at the last line read, as algod does
             self.record(self.line, 0, "line too long")
-        if self.version is not None and self.version >= OPTIMIZE_CONSTANTS_VERSION:
+        if self.version is not None and self.version >= spec.OPTIMIZE_CONSTANTS_VERSION:
             self.optimize_constants()
         self.resolve_labels()
 
@@ -356,14 +355,14 @@ class Assembly:
                         fail_at(use.label, f"reference to undefined label {go_quote(name)}")
                     )
                 continue
-            if version <= 1 and target == len(self.pending):
+            if version < spec.BRANCH_TO_END_VERSION and target == len(self.pending):
                 self.record_failure(fail_at(use.label, f"label {go_quote(name)} is too far away"))
-            if version < BACK_BRANCH_VERSION and target < use.end:
+            if version < spec.BACK_BRANCH_VERSION and target < use.end:
                 self.record_failure(
                     fail_at(
                         use.label,
                         f"label {go_quote(name)} is a back reference, "
-                        f"back jump support was introduced in v{BACK_BRANCH_VERSION}",
+                        f"back jump support was introduced in v{spec.BACK_BRANCH_VERSION}",
                     )
                 )
                 continue

@@ -15,8 +15,6 @@ from typing import Generic, NamedTuple, TypeVar
 from ..spec import OpTable
 from ..wire import encode_varuint
 
-# The first version whose assembler reorders constants and turns single uses into pushes.
-OPTIMIZE_CONSTANTS_VERSION = 4
 SHORT_FORMS = 4  # intc_0 .. intc_3
 
 Value = TypeVar("Value", int, bytes)

@@ -10,9 +10,9 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from ...encoding import encode_address, sha512_256
-from ..program import BACK_BRANCH_VERSION
 from ..spec import (
     ALL_TXN_FIELDS,
+    BACK_BRANCH_VERSION,
     Encoding,
     OpSpec,
     field_group_of,

@@ -29,14 +29,18 @@ from ..resources import (
     check_inner_resources,
     uint_value,
 )
-from ..spec import TXN_TYPE_NAMES, field_groups
+from ..spec import (
+    INNER_APPS_VERSION,
+    INNER_TXNS_VERSION,
+    MIN_INNER_APPL_VERSION,
+    TXN_TYPE_NAMES,
+    field_groups,
+)
 from ..wire import decode_varuint
 from .registry import arg_type_error, register
 from .transaction import ARRAY_FIELDS, SCALAR_FIELDS, FieldRead, resolve_field
 
-INNER_APPS_VERSION = 6  # innerAppsEnabledVersion: inner GroupIndex and TxID readable
 MAX_APP_CALL_DEPTH = 8  # maxAppCallDepth
-MIN_INNER_APPL_VERSION = 4  # MinInnerApplVersion
 OPT_IN = 1
 DELETE_APPLICATION = 5
 
@@ -57,7 +61,14 @@ MAX_LOCAL_SCHEMA_ENTRIES = 16
 MAX_EXTRA_APP_PROGRAM_PAGES = 3
 
 # The transaction types an app may issue, from the version that allowed each.
-INNER_TXN_TYPES = {"pay": 5, "axfer": 5, "acfg": 5, "afrz": 5, "keyreg": 6, "appl": 6}
+INNER_TXN_TYPES = {
+    "pay": INNER_TXNS_VERSION,
+    "axfer": INNER_TXNS_VERSION,
+    "acfg": INNER_TXNS_VERSION,
+    "afrz": INNER_TXNS_VERSION,
+    "keyreg": INNER_APPS_VERSION,
+    "appl": INNER_APPS_VERSION,
+}
 
 
 # Building ----------------------------------------------------------------------------------

@@ -20,14 +20,11 @@ from ..app_state import app_address
 from ..context import MAX_VALUE_SIZE, UINT64_MAX, EvalContext, StackValue, app_call
 from ..errors import LogicError
 from ..program import Instruction, ProgramInfo
-from ..spec import TXN_TYPE_NAMES, FieldSpec, Mode, field_groups
+from ..spec import TXN_EFFECTS_VERSION, TXN_TYPE_NAMES, FieldSpec, Mode, field_groups
 from .registry import arg_type_error, register
 
 if TYPE_CHECKING:
     from ...ledger.transaction import Transaction
-
-# First versions that may read ApplyData fields of earlier group members (go: txnEffectsVersion).
-TXN_EFFECTS_VERSION = 6
 
 TYPE_ENUM = {name: value for value, name in enumerate(TXN_TYPE_NAMES)}  # txn TypeEnum
 
