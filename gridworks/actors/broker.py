@@ -22,12 +22,13 @@ import pika.exceptions
 from pika.adapters.blocking_connection import BlockingChannel
 from pydantic import BaseModel, ConfigDict, Field
 
+from gridworks.actors import dev_broker
 from gridworks.identity.alias import check_alias
 
 log = logging.getLogger(__name__)
 
-DEFAULT_BROKER_URL = "amqp://smqPublic:smqPublic@127.0.0.1:5672/d1__1"
-"""The dev broker of ``scripts/broker start``; public dev credentials, not secrets."""
+DEFAULT_BROKER_URL = dev_broker.DEFAULT_URL
+"""The dev broker of ``scripts/broker start`` (see `dev_broker`); public dev credentials."""
 
 URL_ENV = "GRIDWORKS_BROKER_URL"
 LEGACY_URL_ENV = "GRIDWORKS_AMQP_URL"
