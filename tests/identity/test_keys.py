@@ -21,7 +21,7 @@ from click.testing import CliRunner
 from cryptography.hazmat.primitives.ciphers.aead import ChaCha20Poly1305
 from nacl.signing import SigningKey
 
-from gridworks.cli_keys import key_group
+from gridworks.cli.keys import key_group
 from gridworks.contracts.deploy import Sender
 from gridworks.identity.errors import IdentityError
 from gridworks.identity.keys import (
@@ -492,7 +492,7 @@ def test_cli_show(key_file: Path, key: ActorKey) -> None:
 
 
 def test_the_key_cli_names_the_same_password_variable() -> None:
-    from gridworks import cli_keys
+    from gridworks.cli import keys as cli_keys
     from gridworks.identity import keys
 
     assert cli_keys.PASSWORD_ENV_NAME == keys.PASSWORD_ENV

@@ -8,8 +8,8 @@ from collections.abc import Callable
 from algosdk import transaction
 from algosdk.v2client.algod import AlgodClient
 
-from .sandbox import DevAccount, connect
-from .table import format_table
+from gridworks.sandbox import DevAccount, connect
+from gridworks.table import format_table
 
 
 def _send(algod: AlgodClient, signer: DevAccount, txn: transaction.Transaction) -> dict:

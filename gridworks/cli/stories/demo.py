@@ -44,6 +44,10 @@ DEMO_BROKER = dict(
 )
 """The demo's own exchanges and queues, so it may empty them without touching anyone's."""
 
+BROKER_SCRIPT = Path(__file__).resolve().parents[3] / "scripts" / "broker"
+"""The checkout's dev broker script (gridworks/cli/stories/ is three levels below the checkout);
+an installed package has none, and the demo then only reports that no broker answers."""
+
 
 def _short(alias: str) -> str:
     return {ATN: "atn", SCADA: "scada"}.get(alias, alias)
@@ -96,11 +100,10 @@ def _ensure_broker(config: BrokerConfig, say: Callable[[str], None]) -> None:
         connect(config).close()
         return
     except BrokerError:
-        script = Path(__file__).resolve().parents[1] / "scripts" / "broker"
-        if not script.exists():
+        if not BROKER_SCRIPT.exists():
             raise
     say("the broker does not answer: starting it with scripts/broker start")
-    if subprocess.run([str(script), "start"], check=False).returncode != 0:
+    if subprocess.run([str(BROKER_SCRIPT), "start"], check=False).returncode != 0:
         raise BrokerError(f"scripts/broker start failed; no broker at {config.where}")
     connect(config).close()
 

@@ -7,7 +7,7 @@ import re
 from click.testing import CliRunner
 
 from gridworks.cli import main
-from gridworks.demo import run_demo
+from gridworks.cli.stories.demo import run_demo
 
 
 def test_demo_accepts_the_device_and_refuses_each_attacker_with_its_reason() -> None:
@@ -45,10 +45,12 @@ def test_demo_command_prints_no_key_material() -> None:
 
 def test_demo_without_a_broker_says_so_in_one_line(monkeypatch) -> None:
     """Pointed at a port where no broker listens (and no scripts/broker to start one)."""
-    import gridworks.demo as demo
+    from pathlib import Path
+
+    from gridworks.cli.stories import demo
 
     monkeypatch.setenv("GRIDWORKS_BROKER_URL", "amqp://smqPublic:smqPublic@127.0.0.1:9/d1__1")
-    monkeypatch.setattr(demo, "__file__", "/nonexistent/gridworks/demo.py")
+    monkeypatch.setattr(demo, "BROKER_SCRIPT", Path("/nonexistent/scripts/broker"))
     result = CliRunner().invoke(main, ["demo"])
     assert result.exit_code == 1
     assert "no RabbitMQ broker answered at 127.0.0.1:9/d1__1" in result.output

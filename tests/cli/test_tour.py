@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from gridworks.tour import run_tour
+from gridworks.cli.stories.tour import run_tour
 
 
 def test_tour_mints_and_transfers_an_nft() -> None:

@@ -13,10 +13,10 @@ from typing import TYPE_CHECKING
 
 import click
 
-from .cli_errors import reported
+from gridworks.cli.errors import reported
 
 if TYPE_CHECKING:
-    from .identity.keys import ActorKey
+    from gridworks.identity.keys import ActorKey
 
 # The identity layer is imported inside the commands: every `gridworks` command loads this
 # module, and importing `gridworks.identity` takes a third of a second.
@@ -47,7 +47,7 @@ def _ask(text: str) -> str:
 
 def _password(password_env: str | None, *, confirm: bool) -> str:
     """From the named env var (which must be set), else from PASSWORD_ENV or a prompt."""
-    from .identity.keys import PASSWORD_ENV, password_from
+    from gridworks.identity.keys import PASSWORD_ENV, password_from
 
     if password_env is not None:
         return password_from(password_env, prompt=False)
@@ -57,7 +57,7 @@ def _password(password_env: str | None, *, confirm: bool) -> str:
 def _write(key: ActorKey, out: Path, password_env: str | None, overwrite: bool) -> None:
     if out.exists() and not overwrite:  # fail before asking for a password
         raise click.ClickException(f"{out}: already exists; pass --overwrite to replace it")
-    from .identity.keys import write_key_file
+    from gridworks.identity.keys import write_key_file
 
     password = reported(lambda: _password(password_env, confirm=True))
     reported(lambda: write_key_file(out, key, password, overwrite=overwrite))
@@ -76,7 +76,7 @@ def key_group() -> None:
 @overwrite_option
 def key_new(out: Path, password_env: str | None, overwrite: bool) -> None:
     """Generate a key and write it encrypted to --out; print its address."""
-    from .identity.keys import ActorKey
+    from gridworks.identity.keys import ActorKey
 
     _write(ActorKey.generate(), out, password_env, overwrite)
 
@@ -95,7 +95,7 @@ def key_import(
     out: Path, mnemonic_env: str | None, password_env: str | None, overwrite: bool
 ) -> None:
     """Encrypt an existing account's 25-word mnemonic into --out; print its address."""
-    from .identity.keys import ActorKey
+    from gridworks.identity.keys import ActorKey
 
     if mnemonic_env is not None:
         words = os.environ.get(mnemonic_env)
@@ -113,7 +113,7 @@ def key_import(
 @password_env_option
 def key_show(file: Path, check: bool, password_env: str | None) -> None:
     """Print the address in FILE (no password needed unless --check)."""
-    from .identity.keys import load_key_file, read_key_file
+    from gridworks.identity.keys import load_key_file, read_key_file
 
     document = reported(lambda: load_key_file(file))
     click.echo(f"address {document.address}")

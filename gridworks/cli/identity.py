@@ -8,17 +8,17 @@ from typing import Any
 
 import click
 
-from .cli import SIGNER_HELP, _app_id, _network, app_id_option, main
-from .cli_errors import reported
-from .cli_keys import key_group
+from gridworks.cli.chain import SIGNER_HELP, app_id_option, network, require_app_id
+from gridworks.cli.errors import reported
+from gridworks.cli.keys import key_group
 
 
-@main.group()
-def identity() -> None:
+@click.group("identity")
+def identity_group() -> None:
     """Signed envelopes: sign a message, verify one against the chain, manage keys."""
 
 
-identity.add_command(key_group, "key")
+identity_group.add_command(key_group, "key")
 
 
 def _read_input(source: str) -> bytes:
@@ -32,7 +32,7 @@ def _read_input(source: str) -> bytes:
         raise click.ClickException(f"cannot read {source}: {exc.strerror}") from exc
 
 
-@identity.command("sign")
+@identity_group.command("sign")
 @click.option("--signer", required=True, help=f"Who signs: {SIGNER_HELP}.")
 @click.option("--source", required=True, help="The alias the message is from.")
 @click.option("--destination", required=True, help="The alias it is for.")
@@ -62,9 +62,9 @@ def identity_sign(
     """Sign a payload as SOURCE for DESTINATION; print the envelope's wire bytes."""
     from pydantic import ValidationError
 
-    from .identity.chain import genesis_hash
-    from .identity.envelope import seal
-    from .identity.signers import signer_from
+    from gridworks.identity.chain import genesis_hash
+    from gridworks.identity.envelope import seal
+    from gridworks.identity.signers import signer_from
 
     try:
         payload: Any = json.loads(_read_input(payload_source))
@@ -72,7 +72,7 @@ def identity_sign(
         raise click.ClickException(f"the payload is not readable JSON: {exc}") from exc
     if not isinstance(payload, dict):
         raise click.ClickException("the payload must be a JSON object")
-    with _network() as net:
+    with network() as net:
         key = reported(lambda: signer_from(net, signer))
         genesis = genesis_hash(net.algod)
     try:
@@ -91,7 +91,7 @@ def identity_sign(
     click.echo(envelope.wire)  # bytes: written as they are, then a newline
 
 
-@identity.command("verify")
+@identity_group.command("verify")
 @click.argument("envelope_source", default="-")
 @click.option("--as", "receiver", required=True, help="The alias receiving it (its destination).")
 @app_id_option
@@ -101,11 +101,11 @@ def identity_verify(envelope_source: str, receiver: str, app_id: int | None) -> 
     Prints VERIFIED and the proven sender, or the rejection reason and why; exit 1 unless
     verified.
     """
-    from .identity.verifier import Rejected, Verifier
+    from gridworks.identity.verifier import Rejected, Verifier
 
     wire = _read_input(envelope_source).rstrip(b"\r\n")
-    with _network() as net:
-        verifier = Verifier(net.algod, _app_id(app_id), receivers=(receiver,))
+    with network() as net:
+        verifier = Verifier(net.algod, require_app_id(app_id), receivers=(receiver,))
         try:
             result = verifier.verify(wire)
         finally:

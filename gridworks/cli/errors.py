@@ -12,7 +12,7 @@ T = TypeVar("T")
 
 def reported(action: Callable[[], T]) -> T:
     """Run `action`; an `IdentityError` becomes a `click.ClickException` (one line, no trace)."""
-    from .identity.errors import IdentityError  # on use: importing the identity layer is slow
+    from gridworks.identity.errors import IdentityError  # on use: the identity layer is slow
 
     try:
         return action()
