@@ -1,4 +1,5 @@
-"""Go's hex, base64 and base32 decoders, as TEAL byte literals use them.
+"""Go's hex, base64 and base32 decoders, as TEAL byte literals use them (base64 is the
+opcode's decoder, `avm/base64_decode.py`).
 
 Python's decoders accept and refuse slightly different inputs (padding, trailing data) and say
 nothing of where the input went wrong; algod reports `illegal base64 data at input byte N`, so
@@ -8,10 +9,9 @@ these follow Go's `encoding/*` packages step by step. Inputs and outputs are byt
 
 from __future__ import annotations
 
+from ..base64_decode import CorruptInputError, go_base64_decode
 from .go_text import go_rune
 
-_B64 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
-_B64_MAP = {ch: i for i, ch in enumerate(_B64)}
 _B32 = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567"
 _B32_MAP = {ch: i for i, ch in enumerate(_B32)}
 _HEX = {ch: int(ch, 16) for ch in "0123456789abcdefABCDEF"}
@@ -49,52 +49,13 @@ def hex_decode(text: str) -> bytes:
 
 
 def b64_decode(text: str) -> bytes:
-    """encoding/base64.StdEncoding.DecodeString: padding required, newlines ignored."""
-    out = bytearray()
-    si = 0
-    end = len(text)
-    while si < end:
-        quantum = [0, 0, 0, 0]
-        dlen = 4
-        j = 0
-        trailing: CorruptInput | None = None
-        while j < 4:
-            if si == end:
-                if j == 0:
-                    return bytes(out)
-                raise CorruptInput(si - j, "base64")
-            ch = text[si]
-            si += 1
-            value = _B64_MAP.get(ch)
-            if value is not None:
-                quantum[j] = value
-                j += 1
-                continue
-            if ch in "\n\r":
-                continue
-            if ch != "=":
-                raise CorruptInput(si - 1, "base64")
-            if j < 2:  # padding after fewer than two characters
-                raise CorruptInput(si - 1, "base64")
-            if j == 2:  # "==" expected: the first "=" is consumed, find the second
-                while si < end and text[si] in "\n\r":
-                    si += 1
-                if si == end:
-                    raise CorruptInput(end, "base64")
-                if text[si] != "=":
-                    raise CorruptInput(si - 1, "base64")
-                si += 1
-            while si < end and text[si] in "\n\r":
-                si += 1
-            if si < end:
-                trailing = CorruptInput(si, "base64")
-            dlen = j
-            break
-        value = quantum[0] << 18 | quantum[1] << 12 | quantum[2] << 6 | quantum[3]
-        out += value.to_bytes(3, "big")[: dlen - 1]
-        if trailing is not None:
-            raise trailing
-    return bytes(out)
+    """encoding/base64.StdEncoding.DecodeString: padding required, newlines ignored (the
+    decoder the `base64_decode` opcode uses, not in strict mode)."""
+    # A character outside Latin-1 cannot be base64: "?" stands in for it at the same offset.
+    try:
+        return go_base64_decode(text.encode("latin-1", "replace"), padded=True, strict=False)
+    except CorruptInputError as exc:
+        raise CorruptInput(exc.offset, "base64") from None
 
 
 def _b32_decode(text: str, padded: bool) -> bytes:
