@@ -14,7 +14,7 @@ from ..avm.views import GlobalView, GroupView, TxnEffects
 if TYPE_CHECKING:
     from ..avm.context import EvalContext
     from .apply.common import ApplyData
-    from .evaluator import BlockContext
+    from .block_context import BlockContext
     from .state import Overlay
     from .transaction import Transaction
 

@@ -2,38 +2,20 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 
 from ..encoding import ZERO_ADDRESS, b64, encode_address, hash_obj
 from .app_run import AppRun
 from .apply.common import ApplyData
 from .apply.dispatch import apply_transaction
+from .block_context import BlockContext
 from .errors import MalformedTransaction, SignatureError, TransactionRejected
-from .eval_hooks import EvalHooks
 from .logicsig import run_logic_sigs
 from .params import ConsensusParams
 from .signatures import check_signature
 from .state import Delta, Overlay, StateReader
 from .transaction import SignedTransaction, Transaction
 from .wellformed import check_well_formed
-
-
-@dataclass(frozen=True, slots=True)
-class BlockContext:
-    """What the evaluator needs to know about the block being built."""
-
-    round: int
-    genesis_id: str
-    genesis_hash: bytes
-    fee_sink: bytes
-    params: ConsensusParams
-    is_known_txid: Callable[[bytes], bool]
-    lease_in_use: Callable[[bytes, bytes], bool]
-    block_timestamp: Callable[[int], int | None] | None = None
-    block_seed: Callable[[int], bytes | None] | None = None
-    latest_timestamp: int = 0  # the previous block's (go: global LatestTimestamp)
-    hooks: EvalHooks | None = None  # simulate's overrides and tracers; None when submitting
 
 
 @dataclass(slots=True)

@@ -14,9 +14,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..encoding import ZERO_ADDRESS, b64decode, decode_address, hash_obj, sha512_256
+from .block_context import BlockContext
 from .errors import NotFound
 from .eval_hooks import EvalHooks
-from .evaluator import BlockContext, evaluate_group
+from .evaluator import evaluate_group
 from .genesis import genesis_hash, genesis_id
 from .params import CURRENT, ConsensusParams
 from .records import OFFLINE, ONLINE, Account, AppParams, AssetParams, Holding, LocalState

@@ -17,7 +17,7 @@ from .errors import SignatureError
 from .transaction import SignedTransaction
 
 if TYPE_CHECKING:
-    from .evaluator import BlockContext
+    from .block_context import BlockContext
 
 
 def run_logic_sigs(group: list[SignedTransaction], ctx: BlockContext) -> None:

@@ -19,7 +19,7 @@ from .payment import apply_payment
 
 if TYPE_CHECKING:
     from ..app_run import AppRun
-    from ..evaluator import BlockContext
+    from ..block_context import BlockContext
 
 
 def apply_transaction(
