@@ -16,13 +16,15 @@ from algosdk.atomic_transaction_composer import (
 )
 from algosdk.v2client.algod import AlgodClient
 from beaker import localnet
-from test_cli_sandbox import (  # type: ignore[import-not-found]
+from sandbox_process import (  # type: ignore[import-not-found]
     TOKEN,
     Start,
-    _clients,
-    pytestmark,  # noqa: F401  (skipped without the gridworks script)
+    clients,
+    needs_gridworks_script,
     start,  # noqa: F401  (fixture)
 )
+
+pytestmark = needs_gridworks_script
 
 OC = transaction.OnComplete
 
@@ -100,7 +102,7 @@ def test_apps_state_and_boxes_survive_a_kill(start: Start, tmp_path: Path) -> No
     data_dir = tmp_path / "data"
     first = start("--data-dir", str(data_dir))
     ready = first.wait_ready()
-    algod, _ = _clients(ready)
+    algod, _ = clients(ready)
     creator, user = localnet.get_accounts(kmd_address=ready["kmd"], kmd_token=TOKEN)[:2]
 
     params = algod.suggested_params()
@@ -155,7 +157,7 @@ def test_apps_state_and_boxes_survive_a_kill(start: Start, tmp_path: Path) -> No
     second = start("--data-dir", str(data_dir))
     again = second.wait_ready()
     assert again["round"] == str(round_before)
-    algod, _ = _clients(again)
+    algod, _ = clients(again)
     assert _snapshot(algod, app_id, [creator.address, user.address, app_address]) == before
 
     # and the app carries on from its persisted state
