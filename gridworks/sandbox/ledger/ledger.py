@@ -213,15 +213,12 @@ class Ledger:
             self._listeners.append(listener)
 
     def unsubscribe(self, listener: Callable[[int], None]) -> None:
+        """Stops calling `listener` (nothing happens if it was not subscribed)."""
         with self.lock:
             if listener in self._listeners:
                 self._listeners.remove(listener)
 
     # reads
-    @property
-    def last_timestamp(self) -> int:
-        return int(self._last_header["ts"])
-
     def seconds_since_last_block(self) -> float:
         return time.monotonic() - self._last_block_monotonic
 

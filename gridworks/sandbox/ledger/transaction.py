@@ -13,7 +13,6 @@ from typing import Any
 import msgpack
 
 from ..encoding import ZERO_ADDRESS, canonicalize, encode_txid, hash_obj, sha512_256
-from ..encoding import canonical_msgpack as _canonical
 from .errors import DecodeError
 from .records import AssetParamsFields
 
@@ -427,7 +426,3 @@ def decode_signed_transactions(data: bytes) -> list[SignedTransaction]:
     if not out:
         raise DecodeError("msgpack decode error: no transactions in request body")
     return out
-
-
-def encode_signed_transaction(stxn: SignedTransaction) -> bytes:
-    return _canonical(stxn.raw)

@@ -12,8 +12,6 @@ from ..context import UINT64_MAX, EvalContext
 from ..errors import LogicError
 from .registry import arg_type_error, register, type_name
 
-U128_MAX = 2**128 - 1
-
 
 def _two_uints(cx: EvalContext, name: str) -> tuple[int, int]:
     """Pops B and returns (A, B); A stays on the stack for the op to overwrite."""
