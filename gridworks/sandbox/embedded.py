@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import asyncio
 import signal
-import threading
 from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from .api.algod import create_algod_app
+from .api.algod import BlockWaiter, create_algod_app
 from .api.kmd import create_kmd_app
 from .kmd.wallets import WalletStore
 from .ledger.genesis import GenesisSpec, make_genesis
@@ -53,11 +52,11 @@ class EmbeddedSandbox:
             self.wallets.ensure_default_wallet(seeds)
             Ledger.initialize(store, document)
         self.ledger = Ledger(store)
-        stopping = threading.Event()
+        waiter = BlockWaiter(self.ledger)
         self.servers = ServerGroup(
             [
                 Listener(
-                    create_algod_app(self.ledger, self.config.algod_token, stopping=stopping),
+                    create_algod_app(self.ledger, self.config.algod_token, waiter=waiter),
                     self.config.host,
                     self.config.algod_port,
                 ),
@@ -67,7 +66,7 @@ class EmbeddedSandbox:
                     self.config.kmd_port,
                 ),
             ],
-            on_stop=stopping.set,
+            on_stop=waiter.stop,
         )
 
     @property

@@ -54,19 +54,31 @@ OPEN_PATHS = {"/health", "/ready", "/versions", "/genesis", "/swagger.json"}
 
 class BlockWaiter:
     """Wakes `wait-for-block-after` requests when the ledger adds a block, or the server stops
-    (else a pending long poll holds up shutdown for up to a minute)."""
+    (else a pending long poll holds up shutdown for up to a minute).
 
-    def __init__(self, ledger: Ledger, stopping: threading.Event | None = None) -> None:
+    It listens to the ledger from the first wait until `stop()`, which the server calls as it
+    stops: a stopped server leaves no listener on a ledger that lives on."""
+
+    def __init__(self, ledger: Ledger) -> None:
         self.ledger = ledger
-        self.stopping = stopping or threading.Event()
+        self.stopping = threading.Event()
         self.loop: asyncio.AbstractEventLoop | None = None
         self.event: asyncio.Event | None = None
+        self._lock = threading.Lock()  # orders subscribing (loop thread) and stop (any thread)
+
+    def stop(self) -> None:
+        """Releases pending waits at once and stops listening to the ledger."""
+        with self._lock:
+            self.stopping.set()
+            self.ledger.unsubscribe(self._on_block)
 
     def _bind(self) -> asyncio.Event:
-        if self.loop is None:
-            self.loop = asyncio.get_running_loop()
-            self.event = asyncio.Event()
-            self.ledger.subscribe(self._on_block)
+        with self._lock:
+            if self.loop is None:
+                self.loop = asyncio.get_running_loop()
+                self.event = asyncio.Event()
+                if not self.stopping.is_set():
+                    self.ledger.subscribe(self._on_block)
         assert self.event is not None
         return self.event
 
@@ -135,10 +147,11 @@ def create_algod_app(
     ledger: Ledger,
     token: str,
     wait_timeout: float = WAIT_FOR_BLOCK_TIMEOUT,
-    stopping: threading.Event | None = None,
+    waiter: BlockWaiter | None = None,
 ) -> ASGIApp:
-    """`stopping`, once set, releases pending `wait-for-block-after` requests at once."""
-    waiter = BlockWaiter(ledger, stopping)
+    """`waiter`: the server's, to `stop()` as it stops (pending `wait-for-block-after`
+    requests return at once and the ledger is left without its listener)."""
+    waiter = waiter or BlockWaiter(ledger)
 
     def status() -> dict[str, Any]:
         return {
