@@ -8,12 +8,8 @@ from gridworks.actors.broker import (
     declare_actor_queue,
     declare_topology,
 )
-from gridworks.actors.consumer import (
-    DeadLetter,
-    Delivery,
-    VerifyingConsumer,
-    read_dead_letters,
-)
+from gridworks.actors.consumer import Delivery, VerifyingConsumer
+from gridworks.actors.dead_letters import DeadLetter, read_dead_letters
 from gridworks.actors.publisher import SignedPublisher
 
 __all__ = [

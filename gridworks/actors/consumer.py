@@ -9,6 +9,9 @@ Every delivery ends in exactly one place:
 - the verifier itself raised: nacked without requeue, so the broker moves it (through the
   queue's dead-letter exchange) to the dead-letter queue rather than retrying it forever.
 
+How a refused message is labelled, and how the dead-letter queue is read back, is
+`gridworks.actors.dead_letters`.
+
 The consumer is single-threaded, as pika's BlockingConnection is: `drain` steps it
 deterministically (tests, demos), `run_forever` loops until `stop`.
 """
@@ -17,30 +20,26 @@ from __future__ import annotations
 
 import logging
 import threading
-import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, cast
+from typing import cast
 
 import pika
-import pika.exceptions
 from pika.adapters.blocking_connection import BlockingChannel
 from pika.spec import Basic
-from pydantic import BaseModel, ConfigDict
 
-from gridworks.actors.broker import BrokerConfig, BrokerError, PublishError, declare_actor_queue
+from gridworks.actors.broker import BrokerConfig, PublishError, declare_actor_queue
+from gridworks.actors.dead_letters import MAX_DETAIL_CHARS, dead_letter_properties
+
+# Formerly defined here, still importable from here for callers not yet moved to
+# gridworks.actors.dead_letters (or gridworks.actors).
+from gridworks.actors.dead_letters import DeadLetter as DeadLetter
+from gridworks.actors.dead_letters import read_dead_letters as read_dead_letters
 from gridworks.actors.publisher import send
 from gridworks.identity.rejection import RejectReason
 from gridworks.identity.verifier import Rejected, Verified
 
 log = logging.getLogger(__name__)
-
-REASON_HEADER = "x-gridworks-reason"
-DETAIL_HEADER = "x-gridworks-detail"
-QUEUE_HEADER = "x-gridworks-queue"
-USER_ID_HEADER = "x-gridworks-user-id"
-"""The refused message's ``user_id`` property, kept as a header (see `dead_letter_properties`)."""
-MAX_DETAIL_CHARS = 500
 
 Verify = Callable[[bytes], Verified | Rejected]
 OnMessage = Callable[[Verified], None]
@@ -57,45 +56,6 @@ class Delivery:
     redelivered: bool
     properties: pika.BasicProperties
     body: bytes
-
-
-def _text(value: object) -> str | None:
-    if value is None:
-        return None
-    if isinstance(value, bytes):
-        return value.decode("utf-8", "replace")
-    return str(value)
-
-
-def dead_letter_properties(
-    properties: pika.BasicProperties, rejected: Rejected, queue: str
-) -> pika.BasicProperties:
-    """The original properties plus the reason headers, minus what would lose or block it.
-
-    ``expiration`` is dropped (the copy must not expire in the dead-letter queue, which has no
-    dead-letter exchange of its own) and ``user_id`` moves to a header (RabbitMQ accepts only
-    the publishing connection's own login there, and the consumer may log in as someone else).
-    """
-    headers: dict[str, Any] = dict(properties.headers or {})
-    headers[REASON_HEADER] = str(rejected.reason.value)
-    headers[DETAIL_HEADER] = rejected.detail[:MAX_DETAIL_CHARS]
-    headers[QUEUE_HEADER] = queue
-    if properties.user_id is not None:
-        headers[USER_ID_HEADER] = properties.user_id
-    return pika.BasicProperties(
-        content_type=properties.content_type,
-        content_encoding=properties.content_encoding,
-        headers=headers,
-        delivery_mode=pika.DeliveryMode.Persistent,
-        priority=properties.priority,
-        correlation_id=properties.correlation_id,
-        reply_to=properties.reply_to,
-        message_id=properties.message_id,
-        timestamp=properties.timestamp,
-        type=properties.type,
-        app_id=properties.app_id,
-        cluster_id=properties.cluster_id,
-    )
 
 
 def handler_refusal(verified: Verified, error: Exception) -> Rejected:
@@ -283,92 +243,3 @@ class VerifyingConsumer:
             channel.confirm_delivery()
             self._dead_letter_channel = channel
         return self._dead_letter_channel
-
-
-# ---- reading the dead-letter queue ----------------------------------------------------------
-
-
-class DeadLetter(BaseModel):
-    """A message from the dead-letter queue, and why it is there."""
-
-    model_config = ConfigDict(frozen=True)
-
-    body: bytes
-    reason: str | None
-    """The `RejectReason` the consumer gave, or the broker's ("rejected" when the verifier
-    crashed and the message was nacked, "expired" when its expiration passed in an actor
-    queue)."""
-    detail: str | None
-    message_id: str | None
-    queue: str | None
-    """The actor queue it was refused or dead-lettered from."""
-    by_broker: bool
-    """True when the broker dead-lettered it (nack or expiry), False when the consumer did."""
-    headers: dict[str, Any]
-
-
-def _dead_letter_of(properties: pika.BasicProperties, body: bytes) -> DeadLetter:
-    headers: dict[str, Any] = dict(properties.headers or {})
-    if REASON_HEADER in headers:
-        return DeadLetter(
-            body=body,
-            reason=_text(headers.get(REASON_HEADER)),
-            detail=_text(headers.get(DETAIL_HEADER)),
-            message_id=properties.message_id,
-            queue=_text(headers.get(QUEUE_HEADER)),
-            by_broker=False,
-            headers=headers,
-        )
-    reason = _text(headers.get("x-first-death-reason"))
-    queue = _text(headers.get("x-first-death-queue"))
-    deaths = headers.get("x-death")
-    if isinstance(deaths, list) and deaths and isinstance(deaths[0], dict):
-        reason = reason or _text(deaths[0].get("reason"))
-        queue = queue or _text(deaths[0].get("queue"))
-    return DeadLetter(
-        body=body,
-        reason=reason,
-        detail=None,
-        message_id=properties.message_id,
-        queue=queue,
-        by_broker=True,
-        headers=headers,
-    )
-
-
-def read_dead_letters(
-    connection: pika.BlockingConnection,
-    config: BrokerConfig,
-    max_messages: int,
-    timeout: float = 1.0,
-) -> list[DeadLetter]:
-    """Take (get and ack) up to `max_messages` dead letters, waiting at most `timeout` s for each.
-
-    The broker dead-letters a nacked message asynchronously, hence the wait.
-    """
-    letters: list[DeadLetter] = []
-    channel = connection.channel()
-    try:
-        try:
-            channel.queue_declare(queue=config.dead_letter_queue, passive=True)
-        except pika.exceptions.ChannelClosedByBroker as error:
-            raise BrokerError(
-                f"no dead-letter queue {config.dead_letter_queue!r} at {config.where}: "
-                f"{error.reply_code} {error.reply_text}"
-            ) from None
-        deadline = time.monotonic() + timeout
-        while len(letters) < max_messages:
-            method, properties, body = channel.basic_get(config.dead_letter_queue, auto_ack=False)
-            if method is None:
-                if time.monotonic() >= deadline:
-                    break
-                connection.sleep(0.02)
-                continue
-            assert properties is not None and body is not None
-            letters.append(_dead_letter_of(properties, body))
-            channel.basic_ack(delivery_tag=method.delivery_tag)
-            deadline = time.monotonic() + timeout
-    finally:
-        if channel.is_open:
-            channel.close()
-    return letters

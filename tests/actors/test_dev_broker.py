@@ -16,9 +16,10 @@ import pika.exceptions
 import pytest
 from pika.adapters.blocking_connection import BlockingChannel
 
+from gridworks.actors.dev_broker import DEFAULT_URL as DEFAULT_AMQP_URL
+
 pytestmark = pytest.mark.broker
 
-DEFAULT_AMQP_URL = "amqp://smqPublic:smqPublic@127.0.0.1:5672/d1__1"
 NO_ROUTE = 312
 
 
