@@ -5,6 +5,12 @@ holdings). Reading it afresh for every message is slow; caching it forever would
 revocation. So a cached read is reused for at most `max_staleness_rounds` rounds, and sooner
 dropped when a block touches an account it depends on, or calls a watched app (the factory
 revokes, suspends and re-aliases only through its own app calls).
+
+It fails closed. Freshness is counted against the newest round the node has reported, not
+against the last block applied here, so a follower that is slow or stuck on a block never
+stretches the bound. A block that cannot be read drops every entry, and while the follower
+fails each `get` checks the node itself: if even its status cannot be read, `get` raises
+`ChainUnavailable` (a verifier answers CHAIN_UNAVAILABLE) rather than serve what may be stale.
 """
 
 from __future__ import annotations
@@ -42,6 +48,10 @@ class CacheStats:
     invalidations: int = 0  # entries dropped because the chain (or a caller) said so
     expirations: int = 0  # entries dropped for being older than max_staleness_rounds
     evictions: int = 0  # entries dropped by the LRU bound
+
+
+class ChainUnavailable(RuntimeError):
+    """The cache cannot tell how far the chain has moved, so it serves nothing."""
 
 
 @dataclass
@@ -133,7 +143,10 @@ class ChainCache:
         self._lock = threading.Lock()  # entries, round, stats
         self._sync_lock = threading.Lock()  # one block reader at a time
         self._entries: OrderedDict[Hashable, _Entry] = OrderedDict()
-        self._round: int | None = None
+        self._round: int | None = None  # the last block applied here
+        self._node_round: int | None = None  # the newest round the node has reported
+        self._failure: str | None = None  # why the last block read failed, until one succeeds
+        self._reading_since: float | None = None  # monotonic time a block read began
         self._epoch = 0  # bumped by every invalidation: a load that straddles one isn't stored
         self._counts = dict.fromkeys(CacheStats.__dataclass_fields__, 0)
         self._stop = threading.Event()
@@ -147,12 +160,15 @@ class ChainCache:
         `load` runs without the lock; its exceptions propagate and nothing is cached.
         """
         deps = frozenset(addresses)
-        if self._round is None or not self.following:  # one attribute read: no lock needed
-            self.sync()
+        if self._round is None or not self.following:
+            self._catch_up()
+        elif self._failure is not None or self._stalled():
+            self._read_node_round()
         with self._lock:
             now = cast(int, self._round)
+            newest = max(now, self._node_round or 0)
             entry = self._entries.get(key)
-            if entry is not None and now - entry.round <= self.max_staleness_rounds:
+            if entry is not None and newest - entry.round <= self.max_staleness_rounds:
                 self._entries.move_to_end(key)
                 self._count(hits=1)
                 return cast(T, entry.value)
@@ -170,6 +186,46 @@ class ChainCache:
                     self._entries.popitem(last=False)
                     self._count(evictions=1)
         return value
+
+    def _catch_up(self) -> None:
+        """Apply the blocks this cache is missing, here and now (no follower, or a failing one).
+
+        Fails closed: if the node's status cannot be read, nobody can tell how stale a cached
+        value is, so `ChainUnavailable`. A block that cannot be read drops every entry (values
+        are then read afresh, and dropped again at the next `get`, until the block reads or the
+        node is so far ahead that no entry could be fresh anyway).
+        """
+        last_round = self._read_node_round()
+        try:
+            self.observe_round(last_round)
+        except Exception:
+            pass  # already dropped everything; the reason stays in self._failure
+
+    def _read_node_round(self) -> int:
+        """Learn the node's last round from its status (the follower cannot tell us now)."""
+        try:
+            last_round = _last_round(self.algod.status(timeout=REQUEST_TIMEOUT))
+        except Exception as error:
+            following = f"; following failed: {self._failure}" if self._failure else ""
+            raise ChainUnavailable(
+                f"the node's status could not be read ({type(error).__name__}: {error}){following}"
+            ) from error
+        with self._lock:
+            self._node_round = max(last_round, self._node_round or 0)
+        return last_round
+
+    def _stalled(self) -> bool:
+        """The follower has been reading one block for longer than a poll."""
+        since = self._reading_since
+        return since is not None and time.monotonic() - since > self.poll_seconds
+
+    @property
+    def lag(self) -> int | None:
+        """How many rounds the node has reported beyond the last block applied here."""
+        with self._lock:
+            if self._round is None or self._node_round is None:
+                return None
+            return max(0, self._node_round - self._round)
 
     @property
     def current_round(self) -> int | None:
@@ -240,6 +296,8 @@ class ChainCache:
         More than `max_staleness_rounds` behind, every entry is stale anyway: they are dropped and
         no block is read. If a block can't be read, everything is dropped and the error raised.
         """
+        with self._lock:
+            self._node_round = max(last_round, self._node_round or 0)
         with self._sync_lock:
             start = self.current_round
             if start is None or last_round - start > self.max_staleness_rounds:
@@ -248,20 +306,28 @@ class ChainCache:
                     self._entries.clear()
                     self._epoch += 1
                     self._round = max(last_round, start or 0)
+                    self._failure = None
                 return last_round
             for round_ in range(start + 1, last_round + 1):
                 try:
+                    self._reading_since = time.monotonic()
                     block = _json(self.algod.block_info(round_, timeout=REQUEST_TIMEOUT))["block"]
                     addresses, apps = block_touches(block)
-                except Exception:
+                except Exception as error:
                     self.clear()
+                    self._failure = (
+                        f"block {round_} could not be read: {type(error).__name__}: {error}"
+                    )
                     raise
+                finally:
+                    self._reading_since = None
                 if apps & self.watch_app_ids:
                     self.clear()
                 elif addresses:
                     self._drop_touching(addresses)
                 with self._lock:
                     self._round = round_
+            self._failure = None
             return max(start, last_round)
 
     @property
@@ -303,6 +369,7 @@ class ChainCache:
                 backoff = self.poll_seconds
             except Exception as error:  # never die: drop everything, say so, retry
                 self.clear()
+                self._failure = self._failure or f"{type(error).__name__}: {error}"
                 log.warning(
                     "chain cache: reading the chain failed (%s: %.200s); cache cleared, "
                     "retrying in %.1fs",

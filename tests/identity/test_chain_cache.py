@@ -22,7 +22,7 @@ from conftest import send
 
 from gridworks.identity import CertificateKind
 from gridworks.identity.chain import Factory
-from gridworks.identity.chain_cache import ChainCache, block_touches
+from gridworks.identity.chain_cache import ChainCache, ChainUnavailable, block_touches
 from gridworks.sandbox import DevAccount
 
 TA = "d1.isone.ver.keene.cache.ta"
@@ -277,7 +277,10 @@ class FakeAlgod:
     blocks: dict[int, dict[str, Any]] = field(default_factory=dict)
     last: int = 1
     fail_blocks: int = 0  # the next n block reads fail
+    fail_status: int = 0  # the next n status reads fail
+    hold_blocks: threading.Event = field(default_factory=threading.Event)  # clear: reads hang
     block_reads: int = 0
+    block_calls: int = 0  # block reads begun (some may hang)
     new_block: threading.Event = field(default_factory=threading.Event)
 
     def add(self, *txns: dict[str, Any]) -> None:
@@ -285,7 +288,13 @@ class FakeAlgod:
         self.blocks[self.last] = {"rnd": self.last, "txns": list(txns)}
         self.new_block.set()
 
+    def __post_init__(self) -> None:
+        self.hold_blocks.set()
+
     def status(self, **_: Any) -> dict[str, Any]:
+        if self.fail_status:
+            self.fail_status -= 1
+            raise ConnectionError("node away")
         return {"last-round": self.last}
 
     def status_after_block(self, round_: int, timeout: float = 30, **_: Any) -> dict[str, Any]:
@@ -295,6 +304,8 @@ class FakeAlgod:
         return self.status()
 
     def block_info(self, round_: int, **_: Any) -> dict[str, Any]:
+        self.block_calls += 1
+        self.hold_blocks.wait(10)
         self.block_reads += 1
         if self.fail_blocks:
             self.fail_blocks -= 1
@@ -345,17 +356,55 @@ def test_block_touches_reads_every_address_field() -> None:
     assert block_touches({"rnd": 3}) == (set(), set())
 
 
-def test_unreadable_block_clears_and_raises() -> None:
+def test_unreadable_block_drops_everything_and_nothing_is_kept_until_it_reads() -> None:
     node = FakeAlgod()
     cache = fake_cache(node, follow=False)
     load = Loader()
     cache.get("k", load)
     node.add({"txn": {"type": "pay", "snd": addr(1), "rcv": addr(2)}})
+    node.fail_blocks = 3
+    assert cache.get("k", load) == 2  # read afresh: the unread block may have changed it
+    assert cache.get("k", load) == 3  # and not kept while that block stays unread
+    assert cache.current_round == 1 and cache.lag == 1
+    assert cache.get("k", load) == 4
+    assert cache.get("k", load) == 4  # the block read at last: cached again
+    assert cache.current_round == 2 and cache.lag == 0
+
+
+def test_a_stuck_follower_does_not_stretch_the_bound() -> None:
+    """Freshness counts the rounds the node has reported, not the blocks applied here: while
+    the follower hangs on a block, a `get` asks the node's round itself and entries still age."""
+    node = FakeAlgod()
+    load = Loader()
+    with fake_cache(node, max_staleness_rounds=3, poll_seconds=0.05) as cache:
+        wait_until(lambda: cache.current_round == 1)
+        assert cache.get("k", load) == 1
+        node.hold_blocks.clear()  # block reads now hang until released
+        node.add()
+        wait_until(lambda: node.block_calls == 1)
+        time.sleep(0.1)  # longer than a poll: the follower is stalled on block 2
+        node.add()
+        node.add()  # the node is at 4, the entry read at 1: 3 rounds old, still fresh
+        assert cache.get("k", load) == 1
+        node.add()  # at 5 it is 4 rounds old, though no block has been applied since
+        assert cache.get("k", load) == 2
+        assert cache.current_round == 1 and cache.lag == 4
+        node.hold_blocks.set()
+        wait_until(lambda: cache.current_round == 5)
+
+
+def test_no_status_while_following_fails_is_chain_unavailable() -> None:
+    node = FakeAlgod()
+    cache = fake_cache(node, follow=False)
+    load = Loader()
+    cache.get("k", load)
+    node.add()
     node.fail_blocks = 1
-    with pytest.raises(ConnectionError):
+    assert cache.get("k", load) == 2
+    node.fail_status = 1
+    with pytest.raises(ChainUnavailable, match="status could not be read.*node away"):
         cache.get("k", load)
-    assert len(cache) == 0
-    assert cache.get("k", load) == 2  # the node answers again
+    assert load.calls == 2  # nothing served, nothing loaded
 
 
 def test_far_behind_drops_everything_without_reading_blocks() -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import codecs
 from typing import Any
 
 from ..encoding import ZERO_ADDRESS, b64, encode_address
@@ -268,10 +269,67 @@ def block_wire(block: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
+def go_string(raw: bytes | str) -> str:
+    """A Go `string` field as Go's JSON encoders write it: UTF-8 text, each byte that is not
+    part of a valid UTF-8 sequence replaced by U+FFFD (so binary keys and logs are lossy in
+    JSON, as on algod; msgpack keeps their bytes)."""
+    if isinstance(raw, str):
+        return raw
+    return raw.decode("utf-8", errors=_GO_REPLACE)
+
+
+def _replace_one_byte(error: UnicodeError) -> tuple[str, int]:
+    assert isinstance(error, UnicodeDecodeError)
+    return "\ufffd", error.start + 1  # Go replaces byte by byte; Python's "replace" does not
+
+
+_GO_REPLACE = "gridworks-go-replace"
+codecs.register_error(_GO_REPLACE, _replace_one_byte)
+
+
+def _eval_delta_block_json(delta: dict[str, Any]) -> dict[str, Any]:
+    """An apply data's `dt` (go's EvalDelta) in block JSON: state keys, byte values and logs
+    are Go strings; local deltas are keyed by account index; shared accounts are addresses."""
+    out: dict[str, Any] = {}
+    for key, value in delta.items():
+        if key == "gd":
+            out[key] = _state_delta_block_json(value)
+        elif key == "ld":
+            out[key] = {str(index): _state_delta_block_json(d) for index, d in value.items()}
+        elif key == "lg":
+            out[key] = [go_string(log) for log in value]
+        elif key == "sa":
+            out[key] = [encode_address(bytes(a)) for a in value]
+        elif key == "itx":
+            out[key] = [_txn_with_ad_block_json(inner) for inner in value]
+        else:
+            out[key] = wire_to_json(value, key, BLOCK_ADDRESS_KEYS)
+    return out
+
+
+def _state_delta_block_json(delta: dict[Any, Any]) -> dict[str, Any]:
+    return {
+        go_string(key): {k: go_string(v) if k == "bs" else v for k, v in value.items()}
+        for key, value in delta.items()
+    }
+
+
+def _txn_with_ad_block_json(entry: dict[str, Any]) -> dict[str, Any]:
+    """A signed transaction with its apply data (a block's entry or an inner transaction)."""
+    out = {k: wire_to_json(v, k, BLOCK_ADDRESS_KEYS) for k, v in entry.items() if k != "dt"}
+    if "dt" in entry:
+        out["dt"] = _eval_delta_block_json(entry["dt"])
+    return out
+
+
 def block_json(block: dict[str, Any]) -> dict[str, Any]:
+    """A stored block as algod's `GET /v2/blocks/{round}` JSON renders it."""
     wire = block_wire(block)
     prev = wire.pop("prev", None)
+    txns = wire.pop("txns", None)
     out = wire_to_json(wire, address_keys=BLOCK_ADDRESS_KEYS)
     if prev is not None:
         out["prev"] = "blk-" + base64.b32encode(prev).decode().rstrip("=")
+    if txns is not None:
+        out["txns"] = [_txn_with_ad_block_json(entry) for entry in txns]
     return out
