@@ -33,8 +33,6 @@ from gridworks.actors.dead_letters import MAX_DETAIL_CHARS, dead_letter_properti
 
 # Formerly defined here, still importable from here for callers not yet moved to
 # gridworks.actors.dead_letters (or gridworks.actors).
-from gridworks.actors.dead_letters import DeadLetter as DeadLetter
-from gridworks.actors.dead_letters import read_dead_letters as read_dead_letters
 from gridworks.actors.publisher import send
 from gridworks.identity.rejection import RejectReason
 from gridworks.identity.verifier import Rejected, Verified

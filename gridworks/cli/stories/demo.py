@@ -20,7 +20,7 @@ from pathlib import Path
 from gridworks.actors.actor import Actor, ChainContext
 from gridworks.actors.atomic_tnode import AtomicTNode
 from gridworks.actors.broker import BrokerConfig, BrokerError, connect, queue_name
-from gridworks.actors.consumer import read_dead_letters
+from gridworks.actors.dead_letters import read_dead_letters
 from gridworks.actors.messages import Telemetry
 from gridworks.actors.publisher import PublishError, SignedPublisher
 from gridworks.actors.scada import Scada
