@@ -83,10 +83,3 @@ def test_what_the_broker_dead_lettered_is_read_from_its_headers() -> None:
     )
 
     assert dead_letter_of(pika.BasicProperties(), b"").reason is None
-
-
-def test_the_reader_is_still_importable_from_the_consumer_module() -> None:
-    from gridworks.actors import consumer
-
-    assert consumer.read_dead_letters is read_dead_letters
-    assert consumer.DeadLetter is DeadLetter
