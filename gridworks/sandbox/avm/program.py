@@ -15,6 +15,7 @@ from functools import lru_cache
 from typing import Any
 
 from .errors import LogicError
+from .immediates import decode_immediates
 from .ops.registry import implementation, unsupported, with_type_checks
 from .spec import (
     BACK_BRANCH_VERSION,
@@ -28,7 +29,7 @@ from .spec import (
     field_groups,
 )
 from .spec import opcodes as opcode_table
-from .wire import decode_int16, decode_varuint
+from .wire import decode_varuint
 
 # What the run loop unpacks per instruction: (implementation, prepared immediates, next pc,
 # constant cost, stack arguments, per-length cost (per_chunk, chunk, depth from top) or None).
@@ -173,130 +174,34 @@ class _Decoder:
             raise LogicError(f"illegal opcode 0x{opcode:02x}")
         if not spec.modes & self.mode:
             raise LogicError(f"{spec.name} not allowed in current mode")
-        if spec.size and pc + spec.size > len(self.code):
-            raise LogicError("program ends without immediate value(s)")
-        pos = pc + 1
-        values = []
-        for imm in spec.immediates:
-            value, pos = self.immediate(spec, imm.encoding, pc, pos)
-            values.append(value)
-        immediates = tuple(values)
+        immediates, next_pc = decode_immediates(self.code, pc, spec, strict_byte_blocks=True)
+        for imm, value in zip(spec.immediates, immediates, strict=True):
+            if imm.encoding is Encoding.INT16:
+                self.branch(value, next_pc)
+            elif imm.encoding is Encoding.LABELS:
+                for target in value:
+                    if not 0 <= target <= len(self.code):
+                        raise LogicError(f"branch target {target} outside of program")
+                    self.note_target(target, next_pc)
         cost, per_length = _cost(spec, immediates)
         if cost <= 0:
             raise LogicError(f"{spec.name} reported non-positive cost")
-        return Instruction(pc, spec, immediates, pos, cost, per_length)
+        return Instruction(pc, spec, immediates, next_pc, cost, per_length)
 
-    def immediate(self, spec: OpSpec, encoding: Encoding, pc: int, pos: int) -> tuple[Any, int]:
-        code = self.code
-        if encoding is Encoding.UINT8:
-            return code[pos], pos + 1
-        if encoding is Encoding.INT8:
-            return code[pos] - 256 if code[pos] > 127 else code[pos], pos + 1
-        if encoding is Encoding.INT16:
-            return self.branch(pc, decode_int16(code, pos)), pos + 2
-        if encoding is Encoding.VARUINT:
-            try:
-                return decode_varuint(code, pos)
-            except ValueError:
-                raise LogicError(f"could not decode int at program[{pos}]") from None
-        if encoding is Encoding.BYTES:
-            return self.byte_string(pos)
-        if encoding is Encoding.INT_BLOCK:
-            return self.int_block(pos)
-        if encoding is Encoding.BYTES_BLOCK:
-            return self.byte_block(pos)
-        if encoding is Encoding.LABELS:
-            return self.labels(spec, pc)
-        raise LogicError(f"{spec.name} has an immediate encoding the evaluator cannot read")
-
-    def branch(self, pc: int, offset: int) -> int:
-        """The absolute target of an int16 branch that starts at `pc` (3 bytes long)."""
+    def branch(self, target: int, end: int) -> None:
+        """Checks the target of an int16 branch whose instruction ends at `end`."""
+        offset = target - end
         if offset < 0 and self.version < BACK_BRANCH_VERSION:
             raise LogicError(f"negative branch offset {offset:x}")
-        end = pc + 3
-        target = end + offset
         limit = len(self.code) + (1 if self.version >= BRANCH_TO_END_VERSION else 0)
         if not 0 <= target < limit:
             raise LogicError(f"branch target {target} outside of program")
         self.note_target(target, end)
-        return target
-
-    def labels(self, spec: OpSpec, pc: int) -> tuple[tuple[int, ...], int]:
-        """switch and match: a one-byte count of int16 offsets from the instruction's end."""
-        code = self.code
-        if pc + 1 >= len(code):
-            raise LogicError(f"bare {spec.name} opcode at end of program")
-        count = code[pc + 1]
-        end = pc + 2 + 2 * count
-        if end > len(code):
-            raise LogicError(f"{spec.name} opcode claims to extend beyond program")
-        targets = []
-        for i in range(count):
-            target = end + decode_int16(code, pc + 2 + 2 * i)
-            if not 0 <= target <= len(code):
-                raise LogicError(f"branch target {target} outside of program")
-            self.note_target(target, end)
-            targets.append(target)
-        return tuple(targets), end
 
     def note_target(self, target: int, end: int) -> None:
         if target < end and not self.starts[target]:
             raise LogicError(f"back branch target {target} is not an aligned instruction")
         self.targets[target] = 1
-
-    def byte_string(self, pos: int) -> tuple[bytes, int]:
-        try:
-            length, pos = decode_varuint(self.code, pos)
-        except ValueError:
-            raise LogicError(f"could not decode length at program[{pos}]") from None
-        if pos + length > len(self.code):
-            raise LogicError(f"pushbytes too long at program[{pos}]")
-        return self.code[pos : pos + length], pos + length
-
-    def count(self, pos: int, what: str) -> tuple[int, int]:
-        try:
-            count, pos_after = decode_varuint(self.code, pos)
-        except ValueError:
-            raise LogicError(f"could not decode length of {what} list at pc={pos}") from None
-        return count, pos_after
-
-    def int_block(self, pos: int) -> tuple[tuple[int, ...], int]:
-        count, pos = self.count(pos, "int")
-        if count > len(self.code):
-            raise LogicError("const int list with too many items")
-        values = []
-        for i in range(count):
-            if pos >= len(self.code):
-                raise LogicError("const int list ran past end of program")
-            try:
-                value, pos = decode_varuint(self.code, pos)
-            except ValueError:
-                raise LogicError(f"could not decode int const[{i}] at pc={pos}") from None
-            values.append(value)
-        return tuple(values), pos
-
-    def byte_block(self, pos: int) -> tuple[tuple[bytes, ...], int]:
-        code = self.code
-        count, pos = self.count(pos, "bytes")
-        if count > len(code):
-            raise LogicError("const bytes list with too many items")
-        values = []
-        for i in range(count):
-            if pos >= len(code):
-                raise LogicError("const bytes list ran past end of program")
-            try:
-                length, pos = decode_varuint(code, pos)
-            except ValueError:
-                raise LogicError(f"could not decode []byte const[{i}] at pc={pos}") from None
-            if pos + length > len(code):
-                raise LogicError("const bytes list ran past end of program")
-            values.append(code[pos : pos + length])
-            pos += length
-        if values and pos == len(code) and not values[-1]:
-            # go (before consensus v13) reports an empty last constant that ends the program
-            # as running past its end; no program on chain can depend on the difference.
-            raise LogicError("const bytes list ran past end of program")
-        return tuple(values), pos
 
 
 def _cost(spec: OpSpec, immediates: tuple[Any, ...]) -> tuple[int, tuple[int, int, int] | None]:
