@@ -41,7 +41,7 @@ REALIASES = {
     "d1.isone.ver.keene.holly.ta": "d1.isone.ver.keene.pwrs.holly.ta",
     ALIASES[2]: "d2" + ALIASES[2][2:],
 }
-VALIDATOR_ALIASES = ["v.one", "dwgps.validator.with.a.rather.long.alias.of.many.words.x"]
+VALIDATOR_ALIASES = ["dv.one", "dwgps.validator.with.a.rather.long.alias.of.many.words.x"]
 
 
 @dataclass
@@ -124,7 +124,7 @@ def exercise(network: Any) -> None:
             network,
             admin,
             create_args={"admin": admin.address},
-            min_balance=10_000_000,
+            min_balance=100_000,  # each registration pays its own deposit
         )
     )
     validators = []

@@ -18,6 +18,10 @@ import pyteal as pt
 
 MAX_ASSET_NAME = 32
 MAX_ALIAS = 63  # a registry box key is b"g" + alias, and box keys hold at most 64 bytes
+# the reserved last words of a TerminalAsset's and a Scada's alias (identity/roles.py
+# ALIAS_LAST_WORD holds the same, tested equal): no validator alias may end in either
+TA_WORD = "ta"
+SCADA_WORD = "scada"
 
 
 @dataclass(frozen=True)

@@ -1,9 +1,16 @@
-"""A thin Python client for GNodeFactory: builds the groups each method needs (approvals, opt-ins,
-box and asset references) and decodes registry records read over algod's box endpoint."""
+"""A thin Python client for GNodeFactory: builds the groups each method needs (approvals, deposit
+payments, opt-ins, box and asset references) and decodes registry records read over algod's box
+endpoint.
+
+Deposits: each registration call is preceded by a payment to the factory's account of exactly
+the minimum-balance increase the call causes (the contract checks it covers it): `*_deposit`
+below compute it from the ledger's minimum-balance rules and the record's encoded size.
+"""
 
 from __future__ import annotations
 
 import base64
+import copy
 from dataclasses import dataclass
 from typing import Any
 
@@ -11,6 +18,7 @@ from algosdk import encoding, transaction
 from algosdk.abi import ABIType
 from algosdk.atomic_transaction_composer import (
     AtomicTransactionComposer,
+    MultisigTransactionSigner,
     TransactionSigner,
     TransactionWithSigner,
 )
@@ -26,6 +34,12 @@ RECORD = ABIType.from_string(
 CALL_FEE = 12_000  # covers the inner transactions: budget top-ups and mints
 REALIAS_FEE = 24_000  # up to three claw-backs, destructions and mints, plus budget top-ups
 ZERO = encoding.encode_address(bytes(32))
+PAYMENT_FEE = 1000
+
+# the ledger's minimum-balance rules (consensus parameters), in micro-Algos
+ASSET_MIN_BALANCE = 100_000  # per asset an account holds (a created one included)
+BOX_FLAT_MIN_BALANCE = 2_500  # per box
+BOX_BYTE_MIN_BALANCE = 400  # per byte of a box's name and value
 
 
 @dataclass(frozen=True)
@@ -68,6 +82,74 @@ def validator_key(address: str) -> bytes:
     return b"v" + encoding.decode_address(address)
 
 
+def box_deposit(key: bytes, value_size: int) -> int:
+    """The minimum-balance increase of a box named `key` holding `value_size` bytes."""
+    return BOX_FLAT_MIN_BALANCE + BOX_BYTE_MIN_BALANCE * (len(key) + value_size)
+
+
+def record_size(alias: str, parent: str) -> int:
+    """The size of a registry record (its ABI encoding), which depends only on the two strings."""
+    return len(RECORD.encode([0, 0, alias, parent, 0, 0, 0, ZERO, ZERO, ZERO]))
+
+
+def terminal_asset_parent(alias: str) -> str:
+    return alias.removesuffix(".ta")
+
+
+def validator_deposit(alias: str) -> int:
+    """`certify_validator`: the record box, the validator box (its value: the alias) and the
+    ValidatorCert."""
+    return (
+        box_deposit(record_key(alias), record_size(alias, ""))
+        + box_deposit(validator_key(ZERO), len(alias.encode()))
+        + ASSET_MIN_BALANCE
+    )
+
+
+def terminal_asset_deposit(alias: str) -> int:
+    """`create_terminal_asset`: the record box, the TaDeed and the TaTradingRights."""
+    record = box_deposit(record_key(alias), record_size(alias, terminal_asset_parent(alias)))
+    return record + 2 * ASSET_MIN_BALANCE
+
+
+def scada_cert_deposit(alias: str) -> int:
+    """`issue_scada_cert`: the ScadaCert (the record is updated in place)."""
+    return ASSET_MIN_BALANCE
+
+
+def realias_deposit(new_alias: str) -> int:
+    """`realias`: the new record box (each re-issued certificate replaces a destroyed one)."""
+    parent = terminal_asset_parent(new_alias)
+    return box_deposit(record_key(new_alias), record_size(new_alias, parent))
+
+
+class _MultisigPerTransaction(TransactionSigner):
+    """Signs each transaction with its own copy of the multisig.
+
+    py-algorand-sdk's `MultisigTransactionSigner` gives every transaction it signs in one call the
+    same `Multisig` object, so signing a second transaction of a group (a deposit payment and the
+    call, both from a multisig admin) overwrites the first one's signatures."""
+
+    def __init__(self, inner: MultisigTransactionSigner) -> None:
+        self.inner = inner
+
+    def sign_transactions(
+        self, txn_group: list[transaction.Transaction], indexes: list[int]
+    ) -> list[Any]:
+        signed: list[Any] = []
+        for i in indexes:
+            one = MultisigTransactionSigner(copy.deepcopy(self.inner.msig), self.inner.sks)
+            signed.extend(one.sign_transactions(txn_group, [i]))
+        return signed
+
+
+def group_safe(signer: TransactionSigner) -> TransactionSigner:
+    """`signer`, made safe for signing several transactions of one group."""
+    if isinstance(signer, MultisigTransactionSigner):
+        return _MultisigPerTransaction(signer)
+    return signer
+
+
 class FactoryClient:
     def __init__(self, app: ApplicationClient) -> None:
         self.app = app
@@ -95,6 +177,13 @@ class FactoryClient:
         assert isinstance(box, dict)
         return base64.b64decode(box["value"]).decode()
 
+    def _deposit(
+        self, atc: AtomicTransactionComposer, payer: str, signer: TransactionSigner, amount: int
+    ) -> None:
+        """Adds the deposit payment that must come immediately before a registration call."""
+        pay = transaction.PaymentTxn(payer, self.params(PAYMENT_FEE), self.address, amount)
+        atc.add_transaction(TransactionWithSigner(pay, group_safe(signer)))
+
     def _call(
         self,
         method: str,
@@ -108,7 +197,7 @@ class FactoryClient:
         return self.app.call(
             method,
             sender=sender,
-            signer=signer,
+            signer=group_safe(signer),
             suggested_params=self.params(fee),
             atc=atc,
             **kwargs,
@@ -117,10 +206,14 @@ class FactoryClient:
     def certify_validator(
         self, admin: str, signer: TransactionSigner, validator: str, alias: str
     ) -> int:
+        """The admin pays the deposit (`validator_deposit`) and mints the ValidatorCert."""
+        atc = AtomicTransactionComposer()
+        self._deposit(atc, admin, signer, validator_deposit(alias))
         result = self._call(
             "certify_validator",
             admin,
             signer,
+            atc,
             validator=validator,
             alias=alias,
             boxes=[(0, record_key(alias)), (0, validator_key(validator))],
@@ -154,7 +247,8 @@ class FactoryClient:
         *,
         validator_alias: str | None = None,
     ) -> GNode:
-        """The validator's 0-Algo approval payment, then the call (both signed by the validator).
+        """The validator's approval payment, which carries the deposit
+        (`terminal_asset_deposit`), then the call (both signed by the validator).
 
         `validator_alias` overrides the registry lookup (to present someone else's credentials).
         """
@@ -162,7 +256,11 @@ class FactoryClient:
         vcert = self.record(validator_alias).primary_cert
         atc = AtomicTransactionComposer()
         approve = transaction.PaymentTxn(
-            validator.address, self.params(1000), self.address, 0, note=alias.encode()
+            validator.address,
+            self.params(PAYMENT_FEE),
+            self.address,
+            terminal_asset_deposit(alias),
+            note=alias.encode(),
         )
         atc.add_transaction(TransactionWithSigner(approve, validator.signer))
         self._call(
@@ -184,10 +282,14 @@ class FactoryClient:
         return self.record(alias)
 
     def issue_scada_cert(self, owner: Sender, ta_alias: str, scada: str) -> int:
+        """The deed owner pays the deposit (`scada_cert_deposit`) and signs the call."""
+        atc = AtomicTransactionComposer()
+        self._deposit(atc, owner.address, owner.signer, scada_cert_deposit(ta_alias))
         result = self._call(
             "issue_scada_cert",
             owner.address,
             owner.signer,
+            atc,
             ta_alias=ta_alias,
             scada=scada,
             boxes=[(0, record_key(ta_alias))],
@@ -246,7 +348,8 @@ class FactoryClient:
         The call's own references (two boxes, up to three assets and three holders) can fill
         the 8 a transaction may have, so the new parent's box reference (the factory checks that
         parent's role) rides on a read-only `get_gnode(old_alias)` call first in the group: box
-        references are shared by the group's app calls.
+        references are shared by the group's app calls. The admin pays the deposit
+        (`realias_deposit`) just before the call.
         """
         record = self.record(old_alias)
         atc = AtomicTransactionComposer()
@@ -254,11 +357,12 @@ class FactoryClient:
             atc,
             "get_gnode",
             sender=admin,
-            signer=signer,
+            signer=group_safe(signer),
             suggested_params=self.params(1000),
             alias=old_alias,
             boxes=[(0, record_key(old_alias)), *parent_boxes(new_alias)],
         )
+        self._deposit(atc, admin, signer, realias_deposit(new_alias))
         self._call(
             "realias",
             admin,

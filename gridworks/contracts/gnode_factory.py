@@ -28,6 +28,19 @@ the new alias is minted into the app account and delivered by `deliver(new_alias
 
 The admin may be any address, a k-of-n multisig included: the ledger checks the multisig, the
 contract only compares `Txn.sender()`.
+
+Aliases: the contract refuses every alias `identity/alias.py` refuses (`checked_root_length`), so
+no record it writes can fail to parse as a GNode; a validator's alias is not a root and does not
+end in `.ta` or `.scada`, a TerminalAsset's ends in `.ta`.
+
+Deposits: every call that grows the app account's minimum balance (`certify_validator`,
+`create_terminal_asset`, `issue_scada_cert`, `realias`: a box of 2,500 + 400 per byte of key and
+value, 100,000 per certificate created) needs, immediately before it in the group, a payment to
+the app account covering that increase; the contract measures it (`min_balance` before and after)
+and refuses the whole group if the payment falls short. The app account therefore needs only its
+own 0.1 Algo at deployment, however many GNodes it certifies.
+
+Immutable: every UpdateApplication and DeleteApplication is refused, the admin's included.
 """
 
 # No `from __future__ import annotations`: PyTeal reads the ABI types from live annotations.
@@ -37,8 +50,10 @@ from beaker import Application, GlobalStateValue
 from gridworks.contracts.certs import (
     MAX_ALIAS,
     SCADA_CERT,
+    SCADA_WORD,
     TA_DEED,
     TA_TRADING_RIGHTS,
+    TA_WORD,
     TERMINAL_ASSET_PARENT_ROLES,
     TRANSITION_MASKS,
     VALIDATOR_CERT,
@@ -117,22 +132,34 @@ def field_u8(key: pt.Expr, at: int) -> pt.Expr:
     return pt.GetByte(pt.BoxExtract(key, pt.Int(at), pt.Int(1)), pt.Int(0))
 
 
-@pt.Subroutine(pt.TealType.none)
-def assert_well_formed(alias: pt.Expr) -> pt.Expr:
-    """Lowercase alphanumeric words joined by single dots, starting with a letter."""
+@pt.Subroutine(pt.TealType.uint64)
+def checked_root_length(alias: pt.Expr) -> pt.Expr:
+    """Refuses an alias `identity/alias.py:check_alias` refuses; evaluates to its root's length.
+
+    The same grammar, byte by byte: 1 to 63 bytes of lowercase letters, digits and dots; words
+    (between dots) non-empty; the first byte a letter; the root (first word) exactly `w`, or `d`
+    or `h` followed by at least one lowercase alphanumeric (so a bare `d` or `h` root is refused:
+    `tests/contracts/test_alias_grammar.py` holds the one table both sides are tested against).
+    """
     i = pt.ScratchVar(pt.TealType.uint64)
     c = pt.ScratchVar(pt.TealType.uint64)
     prev = pt.ScratchVar(pt.TealType.uint64)
+    root = pt.ScratchVar(pt.TealType.uint64)
     n = pt.Len(alias)
+    first = pt.GetByte(alias, pt.Int(0))
     return pt.Seq(
         pt.Assert(n > pt.Int(0), n <= pt.Int(MAX_ALIAS), comment="alias length"),
-        prev.store(pt.GetByte(alias, pt.Int(0))),
+        prev.store(first),
         pt.Assert(prev.load() >= pt.Int(ord("a")), comment="alias starts with a letter"),
         pt.Assert(prev.load() <= pt.Int(ord("z")), comment="alias starts with a letter"),
+        root.store(n),
         pt.For(i.store(pt.Int(1)), i.load() < n, i.store(i.load() + pt.Int(1))).Do(
             c.store(pt.GetByte(alias, i.load())),
             pt.If(c.load() == pt.Int(ord(".")))
-            .Then(pt.Assert(prev.load() != pt.Int(ord(".")), comment="empty alias word"))
+            .Then(
+                pt.Assert(prev.load() != pt.Int(ord(".")), comment="empty alias word"),
+                pt.If(root.load() == n).Then(root.store(i.load())),
+            )
             .ElseIf(c.load() >= pt.Int(ord("a")))
             .Then(pt.Assert(c.load() <= pt.Int(ord("z")), comment="alias character"))
             .Else(
@@ -142,32 +169,56 @@ def assert_well_formed(alias: pt.Expr) -> pt.Expr:
             prev.store(c.load()),
         ),
         pt.Assert(prev.load() != pt.Int(ord(".")), comment="empty alias word"),
+        pt.Assert(
+            pt.Or(
+                pt.And(first == pt.Int(ord("w")), root.load() == pt.Int(1)),
+                pt.And(
+                    pt.Or(first == pt.Int(ord("d")), first == pt.Int(ord("h"))),
+                    root.load() > pt.Int(1),
+                ),
+            ),
+            comment="alias root is d or h + lowercase alphanumerics, or w",
+        ),
+        root.load(),
+    )
+
+
+def alias_budget(alias: pt.Expr, extra: int) -> pt.Expr:
+    """Enough opcode budget for `checked_root_length` (it loops over the alias's bytes)."""
+    return pt.OpUp(pt.OpUpMode.OnCall).ensure_budget(
+        pt.Len(alias) * pt.Int(40) + pt.Int(extra), pt.OpUpFeeSource.GroupCredit
+    )
+
+
+def ends_with(value: pt.Expr, suffix: str) -> pt.Expr:
+    """`value` (a stored value: it is read twice) ends in `suffix`."""
+    k = pt.Int(len(suffix))
+    return pt.And(pt.Len(value) >= k, pt.Extract(value, pt.Len(value) - k, k) == pt.Bytes(suffix))
+
+
+@pt.Subroutine(pt.TealType.none)
+def assert_validator_alias(alias: pt.Expr) -> pt.Expr:
+    """A valid alias that a Validator GNode may have (`identity/gnode.py`): not a root (a root
+    alias is a World's) and not ending in a reserved word (`.ta`, `.scada`)."""
+    return pt.Seq(
+        pt.Assert(
+            checked_root_length(alias) < pt.Len(alias), comment="a validator's alias is not a root"
+        ),
+        pt.Assert(
+            pt.Not(ends_with(alias, f".{TA_WORD}")),
+            pt.Not(ends_with(alias, f".{SCADA_WORD}")),
+            comment="a validator's alias does not end in .ta or .scada",
+        ),
     )
 
 
 @pt.Subroutine(pt.TealType.none)
 def assert_terminal_asset_alias(alias: pt.Expr) -> pt.Expr:
-    """Well formed, root word `d...`, `h...` or `w`, last word `ta`."""
-    n = pt.Len(alias)
-    first = pt.GetByte(alias, pt.Int(0))
+    """A valid alias whose last word is `ta`."""
     return pt.Seq(
-        pt.OpUp(pt.OpUpMode.OnCall).ensure_budget(
-            n * pt.Int(40) + pt.Int(400), pt.OpUpFeeSource.GroupCredit
-        ),
-        assert_well_formed(alias),
-        pt.Assert(n > pt.Int(3), comment="TerminalAsset alias ends in .ta"),
-        pt.Assert(
-            pt.Extract(alias, n - pt.Int(3), pt.Int(3)) == pt.Bytes(".ta"),
-            comment="TerminalAsset alias ends in .ta",
-        ),
-        pt.Assert(
-            pt.Or(
-                first == pt.Int(ord("d")),
-                first == pt.Int(ord("h")),
-                pt.Extract(alias, pt.Int(0), pt.Int(2)) == pt.Bytes("w."),
-            ),
-            comment="alias root is d..., h... or w",
-        ),
+        alias_budget(alias, 400),
+        pt.Pop(checked_root_length(alias)),
+        pt.Assert(ends_with(alias, f".{TA_WORD}"), comment="TerminalAsset alias ends in .ta"),
     )
 
 
@@ -269,6 +320,37 @@ def holds(account: pt.Expr, asset: pt.Expr) -> pt.Expr:
     return pt.Seq(balance, pt.And(balance.hasValue(), balance.value() == pt.Int(1)))
 
 
+def deposit_before() -> pt.Expr:
+    """The app account's minimum balance now: `assert_deposit_paid` compares against it."""
+    return pt.MinBalance(pt.Global.current_application_address())
+
+
+def assert_deposit_paid(before: pt.Expr) -> pt.Expr:
+    """The payment immediately before this call (to the app account, no close-out, no rekey)
+    covers the minimum-balance increase this call caused (boxes, created certificates): each
+    registration pays its own way, so the factory's account never runs dry however many GNodes it
+    certifies. Call it last, with `before` read (by `deposit_before`) at the method's start."""
+    me = pt.Global.current_application_address()
+    payment = pt.Gtxn[pt.Txn.group_index() - pt.Int(1)]
+    return pt.Seq(
+        pt.Assert(
+            pt.Txn.group_index() > pt.Int(0),
+            comment="needs a deposit payment to the factory just before this call",
+        ),
+        pt.Assert(
+            payment.type_enum() == pt.TxnType.Payment,
+            payment.receiver() == me,
+            payment.close_remainder_to() == pt.Global.zero_address(),
+            payment.rekey_to() == pt.Global.zero_address(),
+            comment="needs a deposit payment to the factory just before this call",
+        ),
+        pt.Assert(
+            payment.amount() + before >= pt.MinBalance(me),
+            comment="the deposit does not cover the minimum-balance increase",
+        ),
+    )
+
+
 @pt.Subroutine(pt.TealType.none)
 def put_record(
     key: pt.Expr,
@@ -326,22 +408,43 @@ def create(admin: pt.abi.Address) -> pt.Expr:
     return pt.Seq(app.initialize_global_state(), app.state.admin.set(admin.get()))
 
 
+# The factory is immutable, by rule: no one, its admin included, may update or delete it. Its
+# program is what every counterparty trusts when it checks a certificate (`creator == factory`),
+# and deleting it would strand every certificate and the deposits it holds. A new version is a
+# new factory (a new app id). Any UpdateApplication or DeleteApplication call is refused: a bare
+# one by these handlers, with the message below; one naming an ABI method by the router (no
+# method accepts those OnCompletes).
+
+
+@app.update(bare=True)
+def update() -> pt.Expr:
+    return pt.Assert(pt.Int(0), comment="the GNodeFactory is immutable: no update")
+
+
+@app.delete(bare=True)
+def delete() -> pt.Expr:
+    return pt.Assert(pt.Int(0), comment="the GNodeFactory is immutable: no delete")
+
+
 @app.external
 def certify_validator(
     validator: pt.abi.Address, alias: pt.abi.String, *, output: pt.abi.Uint64
 ) -> pt.Expr:
-    """Admin only: mints the validator's ValidatorCert (delivered by `deliver(alias, 1)`)."""
+    """Admin only: mints the validator's ValidatorCert (delivered by `deliver(alias, 1)`).
+
+    Needs, immediately before this call, a deposit payment to the app account (from anyone)
+    covering the two boxes and the certificate it adds to the app account's minimum balance."""
     name = pt.ScratchVar(pt.TealType.bytes)
     cert = pt.ScratchVar(pt.TealType.uint64)
+    before = pt.ScratchVar(pt.TealType.uint64)
     taken = pt.BoxLen(record_key(name.load()))
     known = pt.BoxLen(validator_key(validator.get()))
     return pt.Seq(
         only_admin(),
+        before.store(deposit_before()),
         name.store(alias.get()),
-        pt.OpUp(pt.OpUpMode.OnCall).ensure_budget(
-            pt.Len(name.load()) * pt.Int(40) + pt.Int(400), pt.OpUpFeeSource.GroupCredit
-        ),
-        assert_well_formed(name.load()),
+        alias_budget(name.load(), 400),
+        assert_validator_alias(name.load()),
         taken,
         pt.Assert(pt.Not(taken.hasValue()), comment="alias already registered"),
         known,
@@ -359,6 +462,7 @@ def certify_validator(
             pt.Global.zero_address(),
         ),
         app.state.validators.increment(),
+        assert_deposit_paid(before.load()),
         output.set(cert.load()),
     )
 
@@ -367,8 +471,10 @@ def certify_validator(
 def create_terminal_asset(
     alias: pt.abi.String, owner: pt.abi.Address, trader: pt.abi.Address
 ) -> pt.Expr:
-    """Needs, immediately before this call, a 0-Algo payment from a certified active validator
-    to the app account whose note is the alias. Mints TaDeed (owner) and TaTradingRights (trader).
+    """Needs, immediately before this call, a payment from a certified active validator to the
+    app account whose note is the alias (the validator's approval) and whose amount is the deposit:
+    at least the minimum-balance increase of the record box and the two certificates. Mints
+    TaDeed (owner) and TaTradingRights (trader).
 
     The parent alias is the alias minus `.ta`. If it has a registry record, that record's role
     must be AtomicTNode or AtomicMeteringNode (a registered TerminalAsset or validator alias is
@@ -380,6 +486,7 @@ def create_terminal_asset(
     vkey = pt.ScratchVar(pt.TealType.bytes)
     cert = pt.ScratchVar(pt.TealType.uint64)
     deed = pt.ScratchVar(pt.TealType.uint64)
+    before = pt.ScratchVar(pt.TealType.uint64)
     valias = pt.BoxGet(validator_key(validator.load()))
     taken = pt.BoxLen(record_key(name.load()))
     creator = pt.AssetParam.creator(cert.load())
@@ -387,12 +494,12 @@ def create_terminal_asset(
     me = pt.Global.current_application_address()
     approval = pt.Gtxn[pt.Txn.group_index() - pt.Int(1)]
     return pt.Seq(
+        before.store(deposit_before()),
         name.store(alias.get()),
         pt.Assert(pt.Txn.group_index() > pt.Int(0), comment="needs a validator's approval"),
         pt.Assert(
             approval.type_enum() == pt.TxnType.Payment,
             approval.receiver() == me,
-            approval.amount() == pt.Int(0),
             approval.close_remainder_to() == pt.Global.zero_address(),
             approval.rekey_to() == pt.Global.zero_address(),
             approval.note() == name.load(),
@@ -433,6 +540,7 @@ def create_terminal_asset(
             trader.get(),
         ),
         app.state.terminal_assets.increment(),
+        assert_deposit_paid(before.load()),
     )
 
 
@@ -464,10 +572,13 @@ def deliver(alias: pt.abi.String, slot: pt.abi.Uint8) -> pt.Expr:
 def issue_scada_cert(
     ta_alias: pt.abi.String, scada: pt.abi.Address, *, output: pt.abi.Uint64
 ) -> pt.Expr:
-    """Needs the deed owner's signature in the group. Mints a ScadaCert bound to the TA alias."""
+    """Needs the deed owner's signature in the group, and immediately before this call a deposit
+    payment to the app account covering the certificate. Mints a ScadaCert bound to the TA alias."""
     key = pt.ScratchVar(pt.TealType.bytes)
     cert = pt.ScratchVar(pt.TealType.uint64)
+    before = pt.ScratchVar(pt.TealType.uint64)
     return pt.Seq(
+        before.store(deposit_before()),
         key.store(record_key(ta_alias.get())),
         assert_active_terminal_asset(key.load()),
         pt.Assert(
@@ -488,6 +599,7 @@ def issue_scada_cert(
         pt.BoxReplace(key.load(), id_at(pt.Int(int(Slot.SCADA))), pt.Itob(cert.load())),
         pt.BoxReplace(key.load(), holder_at(pt.Int(int(Slot.SCADA))), scada.get()),
         app.state.scada_certs.increment(),
+        assert_deposit_paid(before.load()),
         output.set(cert.load()),
     )
 
@@ -568,7 +680,11 @@ def realias(old_alias: pt.abi.String, new_alias: pt.abi.String) -> pt.Expr:
 
     The new parent (new alias minus `.ta`) is checked like `create_terminal_asset`'s: if it has a
     registry record its role must be AtomicTNode or AtomicMeteringNode; an unregistered parent is
-    allowed, since the factory does not register AtomicTNodes yet."""
+    allowed, since the factory does not register AtomicTNodes yet.
+
+    Needs, immediately before this call, a deposit payment to the app account covering the new
+    record box (each re-issued certificate replaces a destroyed one)."""
+    before = pt.ScratchVar(pt.TealType.uint64)
     old = pt.ScratchVar(pt.TealType.bytes)
     new = pt.ScratchVar(pt.TealType.bytes)
     ids = {slot: pt.ScratchVar(pt.TealType.uint64) for slot in REALIAS_KINDS}
@@ -589,6 +705,7 @@ def realias(old_alias: pt.abi.String, new_alias: pt.abi.String) -> pt.Expr:
 
     return pt.Seq(
         only_admin(),
+        before.store(deposit_before()),
         old.store(record_key(old_alias.get())),
         new.store(new_alias.get()),
         pt.OpUp(pt.OpUpMode.OnCall).ensure_budget(
@@ -634,6 +751,7 @@ def realias(old_alias: pt.abi.String, new_alias: pt.abi.String) -> pt.Expr:
         ),
         app.state.terminal_assets.increment(),
         pt.If(ids[Slot.SCADA].load() != pt.Int(0)).Then(app.state.scada_certs.increment()),
+        assert_deposit_paid(before.load()),
     )
 
 

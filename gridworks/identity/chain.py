@@ -5,19 +5,25 @@ delivery are one call here), reads registry records as identity `GNode`s, render
 tree, and answers the question every counterparty asks: does this account really hold this
 alias's certificate of this kind? `check` reads only the chain (the registry box, the account's
 holding, the asset's parameters) and returns a `Verdict` with a precise `Reason`.
+
+Reading never lets one bad record break the others: `gnodes()` and `tree()` skip a registry record
+that does not parse as a GNode (an alias the identity model refuses, undecodable bytes) and report
+it (`GNodeListing.skipped`, a logged warning, a "skipped" section of the tree); `gnode(alias)` of
+such a record raises `MalformedRecordError` naming it.
 """
 
 from __future__ import annotations
 
 import base64
-from collections.abc import Sequence
+import logging
+from collections.abc import Iterable, Sequence
 from enum import StrEnum
-from typing import Any, cast
+from typing import Any, NamedTuple, cast
 
 from algosdk.error import AlgodHTTPError
 from algosdk.v2client.algod import AlgodClient
 from beaker.client import ApplicationClient
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, ValidationError
 
 from gridworks.contracts import certs, gnode_factory
 from gridworks.contracts.build import checked_in_spec
@@ -50,12 +56,43 @@ SLOT_KINDS: dict[tuple[Role, Slot], CertificateKind] = {
 }
 
 
+log = logging.getLogger(__name__)
+
+APP_ACCOUNT_MIN_BALANCE = 100_000
+"""What `Factory.deploy` funds the app account with: its own minimum balance, no more. Every
+registration pays the deposit its boxes and certificates lock (see `gnode_factory`)."""
+
 EXPLAIN_LIMIT = 16
 """How many of an account's assets `check` reads to explain a missing certificate."""
 
 
 class ChainError(IdentityError):
     """A chain operation failed: unknown alias, a refused transaction, an unreachable node."""
+
+
+class MalformedRecordError(ChainError):
+    """A registry record that does not parse as a GNode: `key` is its box name, `problem` why."""
+
+    def __init__(self, app_id: int, key: bytes, problem: str) -> None:
+        super().__init__(f"registry record {key!r} of factory {app_id} is malformed: {problem}")
+        self.key = key
+        self.problem = problem
+
+
+class SkippedRecord(NamedTuple):
+    """A registry box `gnodes()` left out, and why."""
+
+    key: bytes
+    reason: str
+
+
+class GNodeListing(list[GNode]):
+    """`Factory.gnodes()`'s answer: the GNodes that parsed, in alias order, and in `skipped` the
+    registry records that did not (each with its box name and the reason)."""
+
+    def __init__(self, nodes: Iterable[GNode] = (), skipped: Iterable[SkippedRecord] = ()) -> None:
+        super().__init__(nodes)
+        self.skipped: list[SkippedRecord] = list(skipped)
 
 
 class Reason(StrEnum):
@@ -129,9 +166,13 @@ class Factory:
         creator: Sender,
         *,
         admin: str | None = None,
-        min_balance: int = 5_000_000,
+        min_balance: int = APP_ACCOUNT_MIN_BALANCE,
     ) -> Factory:
-        """Create (or reuse `creator`'s identical) factory; `admin` defaults to the creator."""
+        """Create (or reuse `creator`'s identical) factory; `admin` defaults to the creator.
+
+        The app account is funded with its own minimum balance only: every registration then
+        pays its own deposit (the admin for a validator, the validator for a TerminalAsset, the
+        deed owner for a ScadaCert), so certifying any number of GNodes needs no top-up."""
         app = deploy(
             gnode_factory.app,
             network,
@@ -163,7 +204,8 @@ class Factory:
         self._do(f"deliver {kind} of {alias}", self.client.deliver, holder, alias, slot)
 
     def certify_validator(self, admin: Sender, validator: Sender, alias: str) -> GNode:
-        """Admin: mint the ValidatorCert and deliver it to the validator."""
+        """Admin: mint the ValidatorCert and deliver it to the validator. The admin pays the
+        deposit (`factory_client.validator_deposit`, about 0.19 Algo)."""
         self._do(
             f"certify validator {alias}",
             self.client.certify_validator,
@@ -178,7 +220,9 @@ class Factory:
     def create_terminal_asset(
         self, validator: Sender, alias: str, owner: Sender, trader: Sender
     ) -> GNode:
-        """Validator: mint TaDeed (to `owner`) and TaTradingRights (to `trader`), delivered."""
+        """Validator: mint TaDeed (to `owner`) and TaTradingRights (to `trader`), delivered. The
+        validator pays the deposit (`factory_client.terminal_asset_deposit`: 0.2 Algo for the
+        two certificates plus 2,500 + 400 per byte of the record box, about 0.29 Algo)."""
         self._do(
             f"create TerminalAsset {alias}",
             self.client.create_terminal_asset,
@@ -192,7 +236,8 @@ class Factory:
         return self.gnode(alias)
 
     def issue_scada_cert(self, owner: Sender, ta_alias: str, scada: Sender) -> GNode:
-        """Deed owner: mint a ScadaCert bound to the TerminalAsset and deliver it to `scada`."""
+        """Deed owner: mint a ScadaCert bound to the TerminalAsset and deliver it to `scada`.
+        The owner pays the 0.1 Algo deposit."""
         self._do(
             f"issue ScadaCert for {ta_alias}",
             self.client.issue_scada_cert,
@@ -253,7 +298,8 @@ class Factory:
     ) -> GNode:
         """Admin: move the TerminalAsset `old_alias` to `new_alias` (the old record becomes
         PermanentlyDeactivated) and re-issue its live certificates bound to the new alias.
-        Each of `holders` that the new record names then receives its certificates."""
+        Each of `holders` that the new record names then receives its certificates. The admin
+        pays the deposit of the new record box."""
         record = self._do(
             f"re-alias {old_alias} to {new_alias}",
             self.client.realias,
@@ -271,40 +317,76 @@ class Factory:
 
     # ---- reads -------------------------------------------------------------------------------
 
-    def record(self, alias: str) -> Record | None:
-        """The raw registry record, or None if the alias was never registered."""
+    def _box(self, key: bytes, what: str) -> bytes | None:
         try:
-            box = self.algod.application_box_by_name(self.app_id, record_key(alias))
+            box = self.algod.application_box_by_name(self.app_id, key)
         except AlgodHTTPError as error:
             if error.code == 404:
                 return None
-            raise ChainError(f"reading the record of {alias}: {error}") from error
+            raise ChainError(f"reading {what}: {error}") from error
         assert isinstance(box, dict)
-        return Record.decode(_b64(box["value"]))
+        return _b64(box["value"])
+
+    def _decode(self, key: bytes, raw: bytes) -> Record:
+        try:
+            return Record.decode(raw)
+        except Exception as error:  # bad ABI bytes, an unknown role or status byte
+            problem = f"undecodable ({type(error).__name__}: {error})"
+            raise MalformedRecordError(self.app_id, key, problem) from error
+
+    def _parse(self, key: bytes, raw: bytes) -> GNode:
+        """A registry box as a GNode, or `MalformedRecordError` naming the box."""
+        record = self._decode(key, raw)
+        if record_key(record.alias) != key:
+            raise MalformedRecordError(self.app_id, key, f"it names alias {record.alias!r}")
+        try:
+            return to_gnode(record)
+        except (IdentityError, ValidationError, KeyError) as error:
+            raise MalformedRecordError(self.app_id, key, _first_line(error)) from error
+
+    def record(self, alias: str) -> Record | None:
+        """The raw registry record, or None if the alias was never registered
+        (`MalformedRecordError` if its bytes do not decode)."""
+        key = record_key(alias)
+        raw = self._box(key, f"the record of {alias}")
+        return None if raw is None else self._decode(key, raw)
 
     def gnode(self, alias: str) -> GNode:
-        """The registered GNode `alias`, as the identity model."""
-        record = self.record(alias)
-        if record is None:
+        """The registered GNode `alias`, as the identity model; `MalformedRecordError` (naming
+        the record) if the record on chain does not parse as one."""
+        key = record_key(alias)
+        raw = self._box(key, f"the record of {alias}")
+        if raw is None:
             raise ChainError(f"no GNode {alias!r} is registered with factory {self.app_id}")
-        return to_gnode(record)
+        return self._parse(key, raw)
 
-    def gnodes(self) -> list[GNode]:
-        """Every registered GNode, sorted by alias (read from the factory's boxes)."""
+    def gnodes(self) -> GNodeListing:
+        """Every registered GNode, sorted by alias (read from the factory's boxes).
+
+        A record that does not parse is left out and reported, never raised: it is in the
+        answer's `skipped` (box name, reason) and logged as a warning, so one bad record cannot
+        hide the others."""
         listing = self.algod.application_boxes(self.app_id)
         assert isinstance(listing, dict)
         names = sorted(_b64(box["name"]) for box in listing.get("boxes", []))
-        nodes = []
+        out = GNodeListing()
         for name in names:
-            if name.startswith(b"g"):
-                record = self.record(name[1:].decode())
-                if record is not None:
-                    nodes.append(to_gnode(record))
-        return nodes
+            if not name.startswith(b"g"):
+                continue
+            raw = self._box(name, f"registry box {name!r}")
+            if raw is None:
+                continue
+            try:
+                out.append(self._parse(name, raw))
+            except MalformedRecordError as error:
+                out.skipped.append(SkippedRecord(name, error.problem))
+                log.warning("skipping %s", error)
+        return out
 
     def tree(self) -> str:
         """All registered GNodes as a text tree. Ancestors that are not on chain (the factory
-        registers only validators and TerminalAssets) appear as `alias (implied)`."""
+        registers only validators and TerminalAssets) appear as `alias (implied)`; records that
+        do not parse are listed at the end, under "skipped"."""
         nodes = self.gnodes()
         registry = GNodeRegistry()
         real = {node.alias for node in nodes}
@@ -327,6 +409,10 @@ class Factory:
         text = registry.render_tree(label)
         if unplaced:
             text += "\nnot placed in the tree:\n" + "\n".join(f"  {line}" for line in unplaced)
+        if nodes.skipped:
+            text += "\nskipped (malformed registry records):\n" + "\n".join(
+                f"  {key!r}: {reason}" for key, reason in nodes.skipped
+            )
         return text
 
     # ---- the check ---------------------------------------------------------------------------
@@ -467,6 +553,13 @@ class Factory:
         return Verdict.no(
             Reason.NO_CERTIFICATE, f"{address} does not hold {kind} {want} of {alias}", want
         )
+
+
+def _first_line(error: Exception) -> str:
+    """A pydantic error's message without its documentation link, on one line."""
+    if isinstance(error, ValidationError):
+        return "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in error.errors())
+    return str(error).splitlines()[0] if str(error) else type(error).__name__
 
 
 def _hashes_for(alias: str) -> set[bytes]:

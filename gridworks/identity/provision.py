@@ -53,14 +53,22 @@ def funded_key(network: Network, micro_algos: int = 20_000_000) -> ActorKey:
     return ActorKey.from_dev_account(network.new_account(micro_algos))
 
 
+TERMINAL_ASSET_COST = 350_000
+"""What one TerminalAsset costs its validator at most, in micro-Algos: the deposit for the
+longest alias (329,300: two certificates and a 64-byte-key record box) plus the fees."""
+
+
 def provision_factory(
     network: Network,
     *,
     validator_alias: str = "d1.isone.ver.validator",
     micro_algos: int = 20_000_000,
+    terminal_assets: int = 200,
 ) -> FactorySetup:
-    """Deploy a GNodeFactory with a fresh admin and certify a fresh validator."""
-    admin, validator = funded_key(network, micro_algos), funded_key(network, micro_algos)
+    """Deploy a GNodeFactory with a fresh admin and certify a fresh validator, funded to pay the
+    deposits of `terminal_assets` TerminalAssets on top of `micro_algos`."""
+    admin = funded_key(network, micro_algos)
+    validator = funded_key(network, micro_algos + terminal_assets * TERMINAL_ASSET_COST)
     factory = Factory.deploy(network, admin)
     factory.certify_validator(admin, validator, validator_alias)
     return FactorySetup(factory, admin, validator, validator_alias)

@@ -31,7 +31,7 @@ def factory_setup(network, account_factory) -> Setup:
         network,
         admin,
         create_args={"admin": admin.address},
-        min_balance=5_000_000,
+        min_balance=100_000,  # the app account's own minimum: every call pays its deposit
     )
     factory = FactoryClient(client)
     validator = account_factory()

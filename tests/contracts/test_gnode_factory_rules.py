@@ -150,9 +150,9 @@ def test_a_two_of_three_multisig_admin(network, account_factory, algod, unchange
 
     one = MultisigTransactionSigner(msig, [keys[0][0]])
     with unchanged(), pytest.raises(Exception, match="multisig|signature"):
-        f.certify_validator(msig.address(), one, validator.address, "msig.validator")
+        f.certify_validator(msig.address(), one, validator.address, "dmsig.validator")
     with unchanged(), pytest.raises(Exception, match="only the admin"):
-        f.certify_validator(creator.address, creator.signer, validator.address, "msig.validator")
+        f.certify_validator(creator.address, creator.signer, validator.address, "dmsig.validator")
     two = MultisigTransactionSigner(msig, [keys[0][0], keys[2][0]])
-    cert = f.certify_validator(msig.address(), two, validator.address, "msig.validator")
+    cert = f.certify_validator(msig.address(), two, validator.address, "dmsig.validator")
     assert algod.asset_info(cert)["params"]["creator"] == f.address

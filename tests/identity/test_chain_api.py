@@ -201,3 +201,92 @@ def test_explaining_a_missing_certificate_reads_a_bounded_number_of_assets(
     verdict = world.factory.check(stuffed.address, TA, K.TaDeed)
     assert verdict.reason == Reason.WRONG_ISSUER
     assert len(reads) <= EXPLAIN_LIMIT
+
+
+# ---- a registry holding records the identity model refuses -----------------------------------
+
+# A test-only app that writes any box it is told to: `box_put(arg 0, arg 1)`. It stands in for a
+# GNodeFactory deployed before the alias grammar was enforced on chain (which accepted `d.odd.ta`);
+# the fixed factory refuses to write such a record, so this is how one gets on chain now.
+BOX_WRITER = """#pragma version 8
+txn ApplicationID
+bz done
+txna ApplicationArgs 0
+txna ApplicationArgs 1
+box_put
+done:
+int 1
+"""
+
+
+def write_boxes(network, creator: DevAccount, boxes: dict[bytes, bytes]) -> int:
+    import base64
+
+    from algosdk.logic import get_application_address
+
+    algod = network.algod
+    approval = base64.b64decode(algod.compile(BOX_WRITER)["result"])
+    clear = base64.b64decode(algod.compile("#pragma version 8\nint 1\n")["result"])
+    no_state = transaction.StateSchema(0, 0)
+    create = transaction.ApplicationCreateTxn(
+        creator.address, algod.suggested_params(), transaction.OnComplete.NoOpOC,
+        approval, clear, no_state, no_state,
+    )  # fmt: skip
+    txid = algod.send_transaction(creator.sign(create))
+    app_id = transaction.wait_for_confirmation(algod, txid, 4)["application-index"]
+    fund = transaction.PaymentTxn(
+        creator.address, algod.suggested_params(), get_application_address(app_id), 2_000_000
+    )
+    transaction.wait_for_confirmation(algod, algod.send_transaction(creator.sign(fund)), 4)
+    for key, value in boxes.items():
+        put = transaction.ApplicationCallTxn(
+            creator.address, algod.suggested_params(), app_id, transaction.OnComplete.NoOpOC,
+            app_args=[key, value], boxes=[(0, key)],
+        )  # fmt: skip
+        transaction.wait_for_confirmation(algod, algod.send_transaction(creator.sign(put)), 4)
+    return int(app_id)
+
+
+def test_one_bad_record_does_not_break_the_others(network, account_factory) -> None:
+    from gridworks.contracts.factory_client import RECORD, ZERO, record_key
+    from gridworks.identity.chain import MalformedRecordError, SkippedRecord
+
+    creator, owner, validator = (account_factory() for _ in range(3))
+
+    def record(role: int, alias: str, parent: str, holder: str) -> bytes:
+        return RECORD.encode([role, 1, alias, parent, 1001, 0, 0, holder, ZERO, ZERO])
+
+    app_id = write_boxes(
+        network,
+        creator,
+        {
+            record_key("d1.good.ta"): record(2, "d1.good.ta", "d1.good", owner.address),
+            record_key("d.odd.ta"): record(2, "d.odd.ta", "d.odd", owner.address),  # bare root
+            record_key("d1.junk.ta"): b"\x07 not a record",
+            record_key("dwgps.validator"): record(1, "dwgps.validator", "", validator.address),
+            b"v" + bytes(32): b"dwgps.validator",  # not a registry record: ignored
+        },
+    )
+    factory = Factory(network, app_id)
+
+    nodes = factory.gnodes()
+    assert [str(n.alias) for n in nodes] == ["d1.good.ta", "dwgps.validator"]
+    assert [s.key for s in nodes.skipped] == [b"gd.odd.ta", b"gd1.junk.ta"]
+    odd, junk = nodes.skipped
+    assert isinstance(odd, SkippedRecord)
+    assert "bad root 'd'" in odd.reason
+    assert "undecodable" in junk.reason
+
+    tree = factory.tree()
+    assert "d1.good.ta (TerminalAsset, Active)" in tree
+    assert "dwgps.validator (Validator, Active)" in tree
+    assert "skipped (malformed registry records):" in tree
+    assert "b'gd.odd.ta': alias 'd.odd.ta' has bad root 'd'" in tree
+
+    assert factory.gnode("d1.good.ta").account_addresses == (owner.address,)
+    with pytest.raises(MalformedRecordError, match=r"registry record b'gd.odd.ta' .* bad root"):
+        factory.gnode("d.odd.ta")
+    with pytest.raises(ChainError, match=r"registry record b'gd1.junk.ta' .* undecodable"):
+        factory.gnode("d1.junk.ta")
+    # check() reads the raw record: a bad alias is not a certificate of anything
+    assert not factory.check(owner.address, "d.odd.ta", K.TaDeed).ok
