@@ -4,7 +4,9 @@ Every opcode's facts (byte, name, immediates, stack arguments and results, cost,
 version that introduced it, and its field groups) come from the AVM language spec shipped with
 the package (`data/avm-langspec-v10.json`, as published with go-algorand). The few facts that
 differ between AVM versions, which that spec does not record, are the `VERSION_DELTAS` below:
-versions are data, looked up through `opcodes(version)`, never `if version >= N` in code.
+versions are data, looked up through `opcodes(version)`, never `if version >= N` in code. The
+behaviours that begin at a version (resource sharing, back branches ...) are the named version
+gates below, in one block as go-algorand keeps them; other modules compare against those names.
 """
 
 from __future__ import annotations
