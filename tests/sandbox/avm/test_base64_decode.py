@@ -8,7 +8,13 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from gridworks.sandbox.avm.base64_decode import Base64Encoding, base64_decode
+from gridworks.sandbox.avm.assembler import assemble
+from gridworks.sandbox.avm.base64_decode import (
+    Base64Encoding,
+    CorruptInputError,
+    base64_decode,
+    go_base64_decode,
+)
 from gridworks.sandbox.avm.errors import LogicError
 
 MOBY = "MOBY-DICK;\n\nor, THE WHALE.\n\n\nBy Herman Melville"
@@ -124,3 +130,14 @@ def test_round_trips_with_pythons_encoder(data: bytes, url: bool, strip: bool) -
     assert base64_decode(encoding, b"\r\n".join(encoded[i : i + 7] for i in range(0, 300, 7))) == (
         data
     )
+
+
+def test_the_assembler_reads_base64_with_the_same_decoder_but_not_strictly() -> None:
+    # "YR==" sets bits past the last byte: the opcode (strict) refuses what TEAL literals accept
+    with pytest.raises(LogicError, match="illegal base64 data at input byte 2"):
+        base64_decode("StdEncoding", b"YR==")
+    assert go_base64_decode(b"YR==") == b"a"
+    assert assemble("#pragma version 8\nbyte base64 YR==").bytecode.endswith(b"\x01a")
+    with pytest.raises(CorruptInputError) as info:
+        go_base64_decode(b"YR=", padded=True)
+    assert info.value.offset == 3
