@@ -118,7 +118,9 @@ def test_every_block_of_a_factory_at_work_reads_back_as_json(
             assert len(inner) == len(raw_entry.get(b"dt", {}).get(b"itx", []))
             inner_total += len(inner)
             for log, raw_log in zip(
-                entry.get("dt", {}).get("lg", []), raw_entry.get(b"dt", {}).get(b"lg", []), strict=True
+                entry.get("dt", {}).get("lg", []),
+                raw_entry.get(b"dt", {}).get(b"lg", []),
+                strict=True,
             ):
                 assert log == go_string(raw_log)
     assert {"pay", "appl", "axfer"} <= seen_types
