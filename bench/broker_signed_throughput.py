@@ -36,12 +36,12 @@ from gridworks.actors.consumer import VerifyingConsumer
 from gridworks.actors.lookahead import ahead
 from gridworks.actors.messages import MESSAGE_TYPES, TELEMETRY, Telemetry
 from gridworks.actors.publisher import SignedPublisher
+from gridworks.contracts.provision import provision_device
 from gridworks.identity.authority import ProvenIdentity
 from gridworks.identity.certificates import CertificateKind
 from gridworks.identity.chain_cache import ChainCache
 from gridworks.identity.envelope import SignedEnvelope, now_ms, parse, seal
 from gridworks.identity.keys import ActorKey
-from gridworks.identity.provision import provision_device
 from gridworks.identity.roles import GNodeRole
 from gridworks.identity.verifier import Rejected, Verified, Verifier
 from gridworks.sandbox import connect as connect_chain

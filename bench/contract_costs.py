@@ -28,9 +28,10 @@ from beaker import Application
 from beaker.client import ApplicationClient
 
 from gridworks.contracts import dispatch_contract, gnode_factory
-from gridworks.contracts.certs import Slot, Status
 from gridworks.contracts.deploy import deploy
 from gridworks.contracts.factory_client import FactoryClient
+from gridworks.identity.certificates import Slot
+from gridworks.identity.status import GNodeStatus
 from gridworks.sandbox import connect
 from gridworks.table import format_table
 
@@ -156,8 +157,8 @@ def exercise(network: Any) -> None:
                 foreign_assets=[scada_cert, record.trading_rights],
             )
         factory.move_trading_rights(trader, alias, buyer)
-        factory.set_status(admin.address, admin.signer, alias, Status.SUSPENDED)
-        factory.set_status(admin.address, admin.signer, alias, Status.ACTIVE)
+        factory.set_status(admin.address, admin.signer, alias, GNodeStatus.Suspended)
+        factory.set_status(admin.address, admin.signer, alias, GNodeStatus.Active)
         new_alias = REALIASES[alias]
         factory.realias(admin.address, admin.signer, alias, new_alias)
         for holder, slot in ((owner, Slot.PRIMARY), (buyer, Slot.TRADING), (scada, Slot.SCADA)):

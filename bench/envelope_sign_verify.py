@@ -25,9 +25,9 @@ import time
 from collections.abc import Callable
 
 from gridworks.actors.messages import MESSAGE_TYPES, TELEMETRY, Telemetry
+from gridworks.contracts.provision import provision_device
 from gridworks.identity.chain_cache import ChainCache
 from gridworks.identity.envelope import parse, seal
-from gridworks.identity.provision import provision_device
 from gridworks.identity.verifier import Verified, Verifier
 from gridworks.sandbox import connect
 from gridworks.table import format_table

@@ -24,9 +24,9 @@ import time
 from typing import Any
 
 from gridworks.contracts import gnode_factory
-from gridworks.contracts.certs import Slot
 from gridworks.contracts.deploy import deploy
 from gridworks.contracts.factory_client import FactoryClient
+from gridworks.identity.certificates import Slot
 from gridworks.sandbox import connect
 from gridworks.table import format_table
 

@@ -7,7 +7,7 @@ fresh funded accounts so tests stay independent of each other.
 
 For the identity layer and actors: `gnode_factory` (session: a deployed GNodeFactory with a
 certified validator), `certified_device` (a new TerminalAsset on it, with its TaDeed,
-TaTradingRights and ScadaCert delivered to fresh accounts: a `gridworks.identity.provision.Device`)
+TaTradingRights and ScadaCert delivered to fresh accounts: a `gridworks.contracts.provision.Device`)
 and `broker_config` (a `BrokerConfig` with exchanges and queues of the test's own on the dev
 broker, deleted afterwards).
 """
@@ -25,7 +25,7 @@ if TYPE_CHECKING:
     from algosdk.v2client.algod import AlgodClient
 
     from gridworks.actors.broker import BrokerConfig
-    from gridworks.identity.provision import Device, FactorySetup
+    from gridworks.contracts.provision import Device, FactorySetup
     from gridworks.sandbox import DevAccount, EmbeddedSandbox, Network
 
 
@@ -78,7 +78,7 @@ def account_factory(network: Network, dev_accounts: list[DevAccount]) -> Callabl
 
 @pytest.fixture(scope="session")
 def gnode_factory(network: Network) -> FactorySetup:
-    from gridworks.identity.provision import provision_factory
+    from gridworks.contracts.provision import provision_factory
 
     return provision_factory(network, validator_alias="d1.test.validator")
 
@@ -88,7 +88,7 @@ def certified_device(network: Network, gnode_factory: FactorySetup) -> Device:
     """A fresh TerminalAsset `d1.test.x<random>.ta` with all three certificates delivered."""
     import uuid
 
-    from gridworks.identity.provision import provision_device
+    from gridworks.contracts.provision import provision_device
 
     alias = f"d1.test.x{uuid.uuid4().hex[:16]}"
     return provision_device(network, alias, on=gnode_factory, micro_algos=5_000_000)

@@ -11,7 +11,7 @@ from algosdk import transaction
 from algosdk.error import AlgodHTTPError
 from algosdk.v2client.algod import AlgodClient
 
-from gridworks.contracts import certs
+from gridworks.identity.certificates import CertificateKind, arc3_url, asset_name, metadata_hash
 from gridworks.sandbox import Network
 
 Signed = (
@@ -36,7 +36,7 @@ def rejected(algod: AlgodClient, *signed: Signed) -> str:
 
 
 def mint_look_alike(
-    algod: AlgodClient, forger: Any, kind: certs.CertKind, alias: str, *, exact: bool = False
+    algod: AlgodClient, forger: Any, kind: CertificateKind, alias: str, *, exact: bool = False
 ) -> int:
     """An NFT dressed as the factory's `kind` certificate of `alias` (unit name, asset name,
     ARC-3 URL and metadata hash) but created by `forger`; returns its asset id. With `exact`
@@ -48,10 +48,10 @@ def mint_look_alike(
         total=1,
         decimals=0,
         default_frozen=exact,
-        unit_name=kind.unit,
-        asset_name=certs.asset_name(alias),
-        url=certs.arc3_url(kind),
-        metadata_hash=certs.metadata_hash(kind, alias),
+        unit_name=kind.unit_name,
+        asset_name=asset_name(alias),
+        url=arc3_url(kind),
+        metadata_hash=metadata_hash(kind, alias),
         manager=forger.address,
         **(roles if exact else {}),
     )

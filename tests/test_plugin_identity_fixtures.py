@@ -11,8 +11,8 @@ from gridworks.actors.actor import ChainContext
 from gridworks.actors.atomic_tnode import AtomicTNode
 from gridworks.actors.broker import queue_name
 from gridworks.actors.scada import Scada
+from gridworks.contracts.provision import Device, FactorySetup
 from gridworks.identity.certificates import CertificateKind
-from gridworks.identity.provision import Device, FactorySetup
 
 
 def test_certified_device_holds_all_three_certificates(certified_device: Device) -> None:
@@ -29,7 +29,7 @@ def test_certified_device_holds_all_three_certificates(certified_device: Device)
 def test_devices_share_the_session_factory(
     certified_device: Device, gnode_factory: FactorySetup, network
 ) -> None:
-    from gridworks.identity.provision import provision_device
+    from gridworks.contracts.provision import provision_device
 
     other = provision_device(network, "d1.test.sharedsecond", on=gnode_factory)
     assert other.factory.app_id == certified_device.factory.app_id == gnode_factory.factory.app_id

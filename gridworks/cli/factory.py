@@ -20,7 +20,7 @@ from gridworks.cli.chain import (
 from gridworks.cli.errors import reported
 
 if TYPE_CHECKING:
-    from gridworks.identity.chain import Factory
+    from gridworks.contracts.factory import Factory
     from gridworks.identity.gnode import GNode
     from gridworks.identity.keys import ActorKey
 
@@ -32,7 +32,7 @@ def _summary(node: GNode) -> str:
 
 def _factory_op(app_id: int | None, specs: tuple[str, ...], op: Callable[..., GNode]) -> None:
     """Connect, resolve each signer spec, run `op(factory, *accounts)`, print the GNode."""
-    from gridworks.identity.chain import Factory
+    from gridworks.contracts.factory import Factory
     from gridworks.identity.signers import signer_from
 
     with network() as net:
@@ -52,7 +52,7 @@ def factory_group() -> None:
 @click.option("--admin", default=None, help="Admin address [default: the sender].")
 def factory_deploy(sender: str, admin: str | None) -> None:
     """Create the factory (or reuse the sender's identical one); print its app id."""
-    from gridworks.identity.chain import Factory
+    from gridworks.contracts.factory import Factory
     from gridworks.identity.signers import signer_from
 
     with network() as net:

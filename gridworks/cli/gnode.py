@@ -12,15 +12,15 @@ from gridworks.cli.chain import KINDS, app_id_option, network, require_app_id
 from gridworks.cli.errors import reported
 
 if TYPE_CHECKING:
-    from gridworks.identity.chain import Factory
+    from gridworks.identity.chain import FactoryReader
 
 
 @contextmanager
-def _reader(app_id: int | None) -> Iterator[Factory]:
-    from gridworks.identity.chain import Factory
+def _reader(app_id: int | None) -> Iterator[FactoryReader]:
+    from gridworks.identity.chain import FactoryReader
 
     with network() as net:
-        yield Factory(net, require_app_id(app_id))
+        yield FactoryReader(net, require_app_id(app_id))
 
 
 @click.group("gnode")
@@ -55,6 +55,6 @@ def gnode_check(address: str, alias: str, kind: str, app_id: int | None) -> None
     """Does ADDRESS hold ALIAS's KIND certificate? Prints REASON: sentence; exit 1 unless OK."""
     with _reader(app_id) as f:
         verdict = reported(lambda: f.check(address, alias, kind))
-    click.echo(f"{verdict.reason.value}: {verdict.detail}")
+    click.echo(f"{verdict.reason.value if verdict.reason else 'OK'}: {verdict.detail}")
     if not verdict.ok:
         raise SystemExit(1)

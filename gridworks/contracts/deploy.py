@@ -17,6 +17,8 @@ from algosdk.v2client.algod import AlgodClient
 from beaker import Application
 from beaker.client import ApplicationClient
 
+from gridworks.identity.chain import HasAlgod
+
 
 class Sender(Protocol):
     @property
@@ -24,11 +26,6 @@ class Sender(Protocol):
 
     @property
     def signer(self) -> TransactionSigner: ...
-
-
-class HasAlgod(Protocol):
-    @property
-    def algod(self) -> AlgodClient: ...
 
 
 class DeployError(Exception):

@@ -12,7 +12,8 @@ is then open only to the current holders of those two certificates.
 import pyteal as pt
 from beaker import Application, Authorize, GlobalStateValue
 
-from gridworks.contracts.certs import SCADA_CERT, TA_TRADING_RIGHTS, CertKind, arc3_json
+from gridworks.contracts.certs import arc3_json
+from gridworks.identity.certificates import CertificateKind
 
 
 class DispatchState:
@@ -43,7 +44,7 @@ def create(factory: pt.abi.Application, ta_alias: pt.abi.String) -> pt.Expr:
     )
 
 
-def certified(asset: pt.Expr, kind: CertKind) -> pt.Expr:
+def certified(asset: pt.Expr, kind: CertificateKind) -> pt.Expr:
     creator = pt.AssetParam.creator(asset)
     unit = pt.AssetParam.unitName(asset)
     digest = pt.AssetParam.metadataHash(asset)
@@ -54,12 +55,12 @@ def certified(asset: pt.Expr, kind: CertKind) -> pt.Expr:
         pt.Assert(
             creator.hasValue(),
             creator.value() == app.state.factory.get(),
-            comment=f"{kind.name} not issued by the factory",
+            comment=f"{kind.value} not issued by the factory",
         ),
-        pt.Assert(unit.value() == pt.Bytes(kind.unit), comment=f"not a {kind.name}"),
+        pt.Assert(unit.value() == pt.Bytes(kind.unit_name), comment=f"not a {kind.value}"),
         pt.Assert(
             digest.value() == pt.Sha256(arc3_json(kind, app.state.ta_alias.get())),
-            comment=f"{kind.name} bound to another alias",
+            comment=f"{kind.value} bound to another alias",
         ),
     )
 
@@ -68,8 +69,8 @@ def certified(asset: pt.Expr, kind: CertKind) -> pt.Expr:
 def bootstrap(scada_cert: pt.abi.Asset, trading_rights: pt.abi.Asset) -> pt.Expr:
     return pt.Seq(
         pt.Assert(app.state.scada_cert.get() == pt.Int(0), comment="already bootstrapped"),
-        certified(scada_cert.asset_id(), SCADA_CERT),
-        certified(trading_rights.asset_id(), TA_TRADING_RIGHTS),
+        certified(scada_cert.asset_id(), CertificateKind.ScadaCert),
+        certified(trading_rights.asset_id(), CertificateKind.TaTradingRights),
         app.state.scada_cert.set(scada_cert.asset_id()),
         app.state.trading_rights.set(trading_rights.asset_id()),
     )

@@ -9,13 +9,10 @@ below compute it from the ledger's minimum-balance rules and the record's encode
 
 from __future__ import annotations
 
-import base64
 import copy
-from dataclasses import dataclass
 from typing import Any
 
-from algosdk import encoding, transaction
-from algosdk.abi import ABIType
+from algosdk import transaction
 from algosdk.atomic_transaction_composer import (
     AtomicTransactionComposer,
     MultisigTransactionSigner,
@@ -25,50 +22,27 @@ from algosdk.atomic_transaction_composer import (
 from algosdk.v2client.algod import AlgodClient
 from beaker.client import ApplicationClient
 
-from gridworks.contracts.certs import Role, Slot, Status
 from gridworks.contracts.deploy import Sender
-
-RECORD = ABIType.from_string(
-    "(uint8,uint8,string,string,uint64,uint64,uint64,address,address,address)"
+from gridworks.identity.certificates import Slot
+from gridworks.identity.record import (
+    RECORD,
+    Record,
+    read_box,
+    record_key,
+    record_size,
+    validator_key,
 )
+from gridworks.identity.record import ZERO_ADDRESS as ZERO
+from gridworks.identity.status import GNodeStatus
+
 CALL_FEE = 12_000  # covers the inner transactions: budget top-ups and mints
 REALIAS_FEE = 24_000  # up to three claw-backs, destructions and mints, plus budget top-ups
-ZERO = encoding.encode_address(bytes(32))
 PAYMENT_FEE = 1000
 
 # the ledger's minimum-balance rules (consensus parameters), in micro-Algos
 ASSET_MIN_BALANCE = 100_000  # per asset an account holds (a created one included)
 BOX_FLAT_MIN_BALANCE = 2_500  # per box
 BOX_BYTE_MIN_BALANCE = 400  # per byte of a box's name and value
-
-
-@dataclass(frozen=True)
-class GNode:
-    role: Role
-    status: Status
-    alias: str
-    parent: str
-    primary_cert: int
-    trading_rights: int
-    scada_cert: int
-    owner: str
-    trader: str
-    scada: str
-
-    @classmethod
-    def decode(cls, raw: bytes) -> GNode:
-        v = RECORD.decode(raw)
-        return cls(Role(v[0]), Status(v[1]), *v[2:])
-
-    def cert(self, slot: Slot) -> int:
-        return (self.primary_cert, self.trading_rights, self.scada_cert)[slot - 1]
-
-    def holder(self, slot: Slot) -> str:
-        return (self.owner, self.trader, self.scada)[slot - 1]
-
-
-def record_key(alias: str) -> bytes:
-    return b"g" + alias.encode()
 
 
 def parent_boxes(alias: str) -> list[tuple[int, bytes]]:
@@ -78,18 +52,9 @@ def parent_boxes(alias: str) -> list[tuple[int, bytes]]:
     return [(0, record_key(parent))] if parent and parent != alias else []
 
 
-def validator_key(address: str) -> bytes:
-    return b"v" + encoding.decode_address(address)
-
-
 def box_deposit(key: bytes, value_size: int) -> int:
     """The minimum-balance increase of a box named `key` holding `value_size` bytes."""
     return BOX_FLAT_MIN_BALANCE + BOX_BYTE_MIN_BALANCE * (len(key) + value_size)
-
-
-def record_size(alias: str, parent: str) -> int:
-    """The size of a registry record (its ABI encoding), which depends only on the two strings."""
-    return len(RECORD.encode([0, 0, alias, parent, 0, 0, 0, ZERO, ZERO, ZERO]))
 
 
 def terminal_asset_parent(alias: str) -> str:
@@ -167,15 +132,17 @@ class FactoryClient:
         sp.fee = fee
         return sp
 
-    def record(self, alias: str) -> GNode:
-        box = self.algod.application_box_by_name(self.app.app_id, record_key(alias))
-        assert isinstance(box, dict)
-        return GNode.decode(base64.b64decode(box["value"]))
+    def record(self, alias: str) -> Record:
+        raw = read_box(self.algod, self.app.app_id, record_key(alias))
+        if raw is None:
+            raise KeyError(f"no registry record {alias!r}")
+        return Record.decode(raw)
 
     def validator_alias(self, address: str) -> str:
-        box = self.algod.application_box_by_name(self.app.app_id, validator_key(address))
-        assert isinstance(box, dict)
-        return base64.b64decode(box["value"]).decode()
+        raw = read_box(self.algod, self.app.app_id, validator_key(address))
+        if raw is None:
+            raise KeyError(f"no validator {address}")
+        return raw.decode()
 
     def _deposit(
         self, atc: AtomicTransactionComposer, payer: str, signer: TransactionSigner, amount: int
@@ -246,7 +213,7 @@ class FactoryClient:
         trader: str,
         *,
         validator_alias: str | None = None,
-    ) -> GNode:
+    ) -> Record:
         """The validator's approval payment, which carries the deposit
         (`terminal_asset_deposit`), then the call (both signed by the validator).
 
@@ -317,13 +284,15 @@ class FactoryClient:
             accounts=[record.trader, new_trader.address],
         )
 
-    def set_status(self, admin: str, signer: TransactionSigner, alias: str, status: Status) -> None:
+    def set_status(
+        self, admin: str, signer: TransactionSigner, alias: str, status: GNodeStatus
+    ) -> None:
         self._call(
             "set_status",
             admin,
             signer,
             alias=alias,
-            status=int(status),
+            status=status.code,
             boxes=[(0, record_key(alias))],
         )
 
@@ -342,7 +311,7 @@ class FactoryClient:
 
     def realias(
         self, admin: str, signer: TransactionSigner, old_alias: str, new_alias: str
-    ) -> GNode:
+    ) -> Record:
         """Admin: the new record holds freshly minted certificates, delivered with `deliver`.
 
         The call's own references (two boxes, up to three assets and three holders) can fill
@@ -377,9 +346,9 @@ class FactoryClient:
         )
         return self.record(new_alias)
 
-    def get_gnode(self, caller: Sender, alias: str) -> GNode:
+    def get_gnode(self, caller: Sender, alias: str) -> Record:
         value = self._call(
             "get_gnode", caller.address, caller.signer, alias=alias, boxes=[(0, record_key(alias))]
         )
         assert isinstance(value, list)
-        return GNode(Role(value[0]), Status(value[1]), *value[2:])
+        return Record.decode(RECORD.encode(value))

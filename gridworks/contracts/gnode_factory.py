@@ -49,42 +49,38 @@ from beaker import Application, GlobalStateValue
 
 from gridworks.contracts.certs import (
     MAX_ALIAS,
-    SCADA_CERT,
-    SCADA_WORD,
-    TA_DEED,
-    TA_TRADING_RIGHTS,
-    TA_WORD,
-    TERMINAL_ASSET_PARENT_ROLES,
+    TERMINAL_ASSET_PARENT_CODES,
     TRANSITION_MASKS,
-    VALIDATOR_CERT,
-    CertKind,
-    Role,
-    Slot,
-    Status,
     arc3_json,
-    arc3_url,
     asset_name_expr,
 )
+from gridworks.identity.certificates import CertificateKind, Slot, arc3_url
+from gridworks.identity.record import HEAD_SIZE as HEAD
+from gridworks.identity.record import RECORD_FIELDS, RECORD_PREFIX, VALIDATOR_PREFIX, static_offset
+from gridworks.identity.roles import SCADA_WORD, TA_WORD, GNodeRole
+from gridworks.identity.status import GNodeStatus
 
-# record head: role(1) status(1) alias-offset(2) parent-offset(2) 3 x asset id(8) 3 x holder(32)
-ROLE_AT = 0
-STATUS_AT = 1
-ID_AT = 6
-HOLDER_AT = ID_AT + 3 * 8
-HEAD = HOLDER_AT + 3 * 32
+# the fields updated in place, at their offsets in the record's head (identity/record.py)
+ROLE_AT = static_offset("role")
+STATUS_AT = static_offset("status")
+ID_AT = static_offset("primary_cert")  # then trading_rights, scada_cert: 8 bytes each
+HOLDER_AT = static_offset("owner")  # then trader, scada: 32 bytes each
 
-
-class GNodeRecord(pt.abi.NamedTuple):
-    role: pt.abi.Field[pt.abi.Uint8]
-    status: pt.abi.Field[pt.abi.Uint8]
-    alias: pt.abi.Field[pt.abi.String]
-    parent: pt.abi.Field[pt.abi.String]
-    primary_cert: pt.abi.Field[pt.abi.Uint64]  # ValidatorCert or TaDeed
-    trading_rights: pt.abi.Field[pt.abi.Uint64]
-    scada_cert: pt.abi.Field[pt.abi.Uint64]
-    owner: pt.abi.Field[pt.abi.Address]  # the validator, or the deed owner
-    trader: pt.abi.Field[pt.abi.Address]
-    scada: pt.abi.Field[pt.abi.Address]
+_ABI_TYPES = {
+    "uint8": pt.abi.Uint8,
+    "uint64": pt.abi.Uint64,
+    "string": pt.abi.String,
+    "address": pt.abi.Address,
+}
+GNodeRecord = type(
+    "GNodeRecord",
+    (pt.abi.NamedTuple,),
+    {
+        "__annotations__": {name: pt.abi.Field[_ABI_TYPES[abi]] for name, abi in RECORD_FIELDS},
+        "__module__": __name__,
+        "__doc__": "The registry record, built from `identity.record.RECORD_FIELDS`.",
+    },
+)
 
 
 class FactoryState:
@@ -105,11 +101,11 @@ app = Application(
 
 
 def record_key(alias: pt.Expr) -> pt.Expr:
-    return pt.Concat(pt.Bytes("g"), alias)
+    return pt.Concat(pt.Bytes(RECORD_PREFIX.decode()), alias)
 
 
 def validator_key(address: pt.Expr) -> pt.Expr:
-    return pt.Concat(pt.Bytes("v"), address)
+    return pt.Concat(pt.Bytes(VALIDATOR_PREFIX.decode()), address)
 
 
 def uint16(value: pt.Expr) -> pt.Expr:
@@ -239,7 +235,7 @@ def assert_terminal_asset_parent(alias: pt.Expr) -> pt.Expr:
         record,
         pt.If(record.hasValue()).Then(
             pt.Assert(
-                pt.Or(*(role == pt.Int(int(r)) for r in TERMINAL_ASSET_PARENT_ROLES)),
+                pt.Or(*(role == pt.Int(r) for r in TERMINAL_ASSET_PARENT_CODES)),
                 comment="parent is not an AtomicTNode",
             )
         ),
@@ -258,7 +254,7 @@ def signed_by(address: pt.Expr) -> pt.Expr:
     )
 
 
-def mint(kind: CertKind, alias: pt.Expr) -> pt.Expr:
+def mint(kind: CertificateKind, alias: pt.Expr) -> pt.Expr:
     """Creates the certificate in the app account; evaluates to its asset id."""
     me = pt.Global.current_application_address()
     return pt.Seq(
@@ -268,7 +264,7 @@ def mint(kind: CertKind, alias: pt.Expr) -> pt.Expr:
                 pt.TxnField.config_asset_total: pt.Int(1),
                 pt.TxnField.config_asset_decimals: pt.Int(0),
                 pt.TxnField.config_asset_default_frozen: pt.Int(1),
-                pt.TxnField.config_asset_unit_name: pt.Bytes(kind.unit),
+                pt.TxnField.config_asset_unit_name: pt.Bytes(kind.unit_name),
                 pt.TxnField.config_asset_name: asset_name_expr(alias),
                 pt.TxnField.config_asset_url: pt.Bytes(arc3_url(kind)),
                 pt.TxnField.config_asset_metadata_hash: pt.Sha256(arc3_json(kind, alias)),
@@ -367,7 +363,7 @@ def put_record(
         key,
         pt.Concat(
             pt.Extract(pt.Itob(role), pt.Int(7), pt.Int(1)),
-            pt.Bytes("base16", f"{int(Status.ACTIVE):02x}"),
+            pt.Bytes("base16", f"{GNodeStatus.Active.code:02x}"),
             uint16(pt.Int(HEAD)),
             uint16(pt.Int(HEAD + 2) + pt.Len(alias)),
             pt.Itob(primary),
@@ -393,10 +389,12 @@ def assert_active_terminal_asset(key: pt.Expr) -> pt.Expr:
     return pt.Seq(
         existing(key),
         pt.Assert(
-            field_u8(key, ROLE_AT) == pt.Int(int(Role.TERMINAL_ASSET)),
+            field_u8(key, ROLE_AT) == pt.Int(GNodeRole.TerminalAsset.code),
             comment="not a TerminalAsset",
         ),
-        pt.Assert(field_u8(key, STATUS_AT) == pt.Int(int(Status.ACTIVE)), comment="not active"),
+        pt.Assert(
+            field_u8(key, STATUS_AT) == pt.Int(GNodeStatus.Active.code), comment="not active"
+        ),
     )
 
 
@@ -449,11 +447,11 @@ def certify_validator(
         pt.Assert(pt.Not(taken.hasValue()), comment="alias already registered"),
         known,
         pt.Assert(pt.Not(known.hasValue()), comment="validator already certified"),
-        cert.store(mint(VALIDATOR_CERT, name.load())),
+        cert.store(mint(CertificateKind.ValidatorCert, name.load())),
         pt.BoxPut(validator_key(validator.get()), name.load()),
         put_record(
             record_key(name.load()),
-            pt.Int(int(Role.VALIDATOR)),
+            pt.Int(GNodeRole.Validator.code),
             name.load(),
             pt.Bytes(""),
             cert.load(),
@@ -510,7 +508,7 @@ def create_terminal_asset(
         pt.Assert(valias.hasValue(), comment="not a certified validator"),
         vkey.store(record_key(valias.value())),
         pt.Assert(
-            field_u8(vkey.load(), STATUS_AT) == pt.Int(int(Status.ACTIVE)),
+            field_u8(vkey.load(), STATUS_AT) == pt.Int(GNodeStatus.Active.code),
             comment="validator not active",
         ),
         cert.store(pt.Btoi(pt.BoxExtract(vkey.load(), pt.Int(ID_AT), pt.Int(8)))),
@@ -521,21 +519,21 @@ def create_terminal_asset(
             holds(validator.load(), cert.load()),
             creator.hasValue(),
             creator.value() == me,
-            unit.value() == pt.Bytes(VALIDATOR_CERT.unit),
+            unit.value() == pt.Bytes(CertificateKind.ValidatorCert.unit_name),
             comment="validator does not hold a ValidatorCert from this factory",
         ),
         assert_terminal_asset_alias(name.load()),
         assert_terminal_asset_parent(name.load()),
         taken,
         pt.Assert(pt.Not(taken.hasValue()), comment="alias already registered"),
-        deed.store(mint(TA_DEED, name.load())),
+        deed.store(mint(CertificateKind.TaDeed, name.load())),
         put_record(
             record_key(name.load()),
-            pt.Int(int(Role.TERMINAL_ASSET)),
+            pt.Int(GNodeRole.TerminalAsset.code),
             name.load(),
             parent_alias(name.load()),
             deed.load(),
-            mint(TA_TRADING_RIGHTS, name.load()),
+            mint(CertificateKind.TaTradingRights, name.load()),
             owner.get(),
             trader.get(),
         ),
@@ -595,7 +593,7 @@ def issue_scada_cert(
             == pt.Int(0),
             comment="a ScadaCert exists; revoke it first",
         ),
-        cert.store(mint(SCADA_CERT, ta_alias.get())),
+        cert.store(mint(CertificateKind.ScadaCert, ta_alias.get())),
         pt.BoxReplace(key.load(), id_at(pt.Int(int(Slot.SCADA))), pt.Itob(cert.load())),
         pt.BoxReplace(key.load(), holder_at(pt.Int(int(Slot.SCADA))), scada.get()),
         app.state.scada_certs.increment(),
@@ -636,7 +634,9 @@ def set_status(alias: pt.abi.String, status: pt.abi.Uint8) -> pt.Expr:
         only_admin(),
         key.store(record_key(alias.get())),
         existing(key.load()),
-        pt.Assert(status.get() <= pt.Int(int(Status.PERMANENTLY_DEACTIVATED)), comment="status"),
+        pt.Assert(
+            status.get() <= pt.Int(GNodeStatus.PermanentlyDeactivated.code), comment="status"
+        ),
         pt.Assert(
             pt.BitwiseAnd(
                 pt.GetByte(pt.Bytes(TRANSITION_MASKS), field_u8(key.load(), STATUS_AT)),
@@ -667,7 +667,11 @@ def revoke(alias: pt.abi.String, slot: pt.abi.Uint8) -> pt.Expr:
     )
 
 
-REALIAS_KINDS = {Slot.PRIMARY: TA_DEED, Slot.TRADING: TA_TRADING_RIGHTS, Slot.SCADA: SCADA_CERT}
+REALIAS_KINDS = {
+    Slot.PRIMARY: CertificateKind.TaDeed,
+    Slot.TRADING: CertificateKind.TaTradingRights,
+    Slot.SCADA: CertificateKind.ScadaCert,
+}
 
 
 @app.external
@@ -724,7 +728,7 @@ def realias(old_alias: pt.abi.String, new_alias: pt.abi.String) -> pt.Expr:
         *(reissue(slot) for slot in REALIAS_KINDS),
         put_record(
             record_key(new.load()),
-            pt.Int(int(Role.TERMINAL_ASSET)),
+            pt.Int(GNodeRole.TerminalAsset.code),
             new.load(),
             parent_alias(new.load()),
             ids[Slot.PRIMARY].load(),
@@ -747,7 +751,7 @@ def realias(old_alias: pt.abi.String, new_alias: pt.abi.String) -> pt.Expr:
         pt.BoxReplace(
             old.load(),
             pt.Int(STATUS_AT),
-            pt.Bytes("base16", f"{int(Status.PERMANENTLY_DEACTIVATED):02x}"),
+            pt.Bytes("base16", f"{GNodeStatus.PermanentlyDeactivated.code:02x}"),
         ),
         app.state.terminal_assets.increment(),
         pt.If(ids[Slot.SCADA].load() != pt.Int(0)).Then(app.state.scada_certs.increment()),

@@ -19,27 +19,11 @@ import base64
 
 from pydantic import BaseModel, ConfigDict
 
-from gridworks.contracts import certs
-from gridworks.contracts.certs import Role, Slot
-from gridworks.contracts.factory_client import GNode as Record
-from gridworks.identity.certificates import CertificateKind
-from gridworks.identity.chain import Factory, Reason, Verdict
+from gridworks.identity.certificates import CertificateKind, metadata_hash
+from gridworks.identity.chain import FactoryReader, Verdict
+from gridworks.identity.record import Record
 from gridworks.identity.rejection import RejectReason
-from gridworks.identity.roles import GNodeRole
-
-TA_WORD = "ta"
-SCADA_WORD = "scada"
-
-_REASONS: dict[Reason, RejectReason] = {
-    Reason.NOT_REGISTERED: RejectReason.NOT_REGISTERED,
-    Reason.NOT_ACTIVE: RejectReason.NOT_ACTIVE,
-    Reason.REVOKED: RejectReason.REVOKED,
-    Reason.NO_CERTIFICATE: RejectReason.NO_CERTIFICATE,
-    Reason.WRONG_ISSUER: RejectReason.WRONG_ISSUER,
-    Reason.WRONG_ROLE: RejectReason.WRONG_CERTIFICATE,
-    Reason.WRONG_KIND: RejectReason.WRONG_CERTIFICATE,
-    Reason.ALIAS_MISMATCH: RejectReason.WRONG_CERTIFICATE,
-}
+from gridworks.identity.roles import SCADA_WORD, TA_WORD, GNodeRole
 
 
 class Claim(BaseModel):
@@ -79,12 +63,12 @@ class Refusal(BaseModel):
     detail: str
 
 
-def claim_for(factory: Factory, alias: str) -> Claim | Refusal:
+def claim_for(factory: FactoryReader, alias: str) -> Claim | Refusal:
     """The claim `alias` makes (may read the registry to tell a validator from an AtomicTNode)."""
     return _resolve(factory, alias)[0]
 
 
-def _resolve(factory: Factory, alias: str) -> tuple[Claim | Refusal, Record | None]:
+def _resolve(factory: FactoryReader, alias: str) -> tuple[Claim | Refusal, Record | None]:
     """The claim, and the record of its `record_alias` when telling the claim apart read it."""
     words = alias.split(".")
     parent = ".".join(words[:-1])
@@ -108,7 +92,7 @@ def _resolve(factory: Factory, alias: str) -> tuple[Claim | Refusal, Record | No
         )
         return claim, None
     record = factory.record(alias)
-    if record is not None and record.role == Role.VALIDATOR:
+    if record is not None and record.role is GNodeRole.Validator:
         claim = Claim(
             alias=alias,
             role=GNodeRole.Validator,
@@ -135,10 +119,10 @@ def _resolve(factory: Factory, alias: str) -> tuple[Claim | Refusal, Record | No
     return refusal, None
 
 
-def _device_refusal(factory: Factory, claim: Claim, record: Record) -> Refusal | None:
+def _device_refusal(factory: FactoryReader, claim: Claim, record: Record) -> Refusal | None:
     """None when the TerminalAsset's certificates hold together, else why not.
 
-    The claim's own certificate was checked already (`Factory.check_record`), so only the
+    The claim's own certificate was checked already (`FactoryReader.check_record`), so only the
     others of the device are read here.
     """
     ta = claim.terminal_asset
@@ -149,8 +133,7 @@ def _device_refusal(factory: Factory, claim: Claim, record: Record) -> Refusal |
     for kind in needed:
         if kind is claim.certificate:
             continue
-        slot: Slot = certs.CERT_PLACE[kind.cert_kind][1]
-        asset_id = record.cert(slot)
+        asset_id = record.cert(kind.slot)
         if asset_id == 0:
             return Refusal(
                 reason=RejectReason.REVOKED,
@@ -160,8 +143,7 @@ def _device_refusal(factory: Factory, claim: Claim, record: Record) -> Refusal |
         bound = params is not None and (
             params.get("creator") == factory.address
             and params.get("unit-name") == kind.unit_name
-            and base64.b64decode(params.get("metadata-hash") or "")
-            == certs.metadata_hash(kind.cert_kind, ta)
+            and base64.b64decode(params.get("metadata-hash") or "") == metadata_hash(kind, ta)
         )
         if not bound:
             return Refusal(
@@ -172,7 +154,7 @@ def _device_refusal(factory: Factory, claim: Claim, record: Record) -> Refusal |
     return None
 
 
-def authorize(factory: Factory, address: str, alias: str) -> ProvenIdentity | Refusal:
+def authorize(factory: FactoryReader, address: str, alias: str) -> ProvenIdentity | Refusal:
     """Does `address` hold, now, the certificate that makes it the GNode `alias`?"""
     claim, record = _resolve(factory, alias)
     if isinstance(claim, Refusal):
@@ -181,8 +163,9 @@ def authorize(factory: Factory, address: str, alias: str) -> ProvenIdentity | Re
         record = factory.record(claim.record_alias)
     verdict: Verdict = factory.check_record(address, claim.record_alias, claim.certificate, record)
     if not verdict.ok:
+        assert verdict.reason is not None
         return Refusal(
-            reason=_REASONS[verdict.reason],
+            reason=verdict.reason,
             detail=f"{verdict.detail}, so {address} is not the {claim.role} {alias}",
         )
     if claim.terminal_asset is not None:

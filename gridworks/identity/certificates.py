@@ -1,54 +1,116 @@
-"""Certificate kinds as the identity layer names them, derived from `contracts.certs`.
+"""Certificate kinds: the one definition of each kind, its ASA unit name, where the GNodeFactory
+registry records it, and the ARC-3 metadata that binds a certificate to its alias.
 
-The facts (each kind's name, its ASA unit name, which registry slot holds it) live once, in
-`gridworks.contracts.certs`, next to the contract that mints the NFTs; this module only gives
-them identity's names (`CertificateKind`, `UNIT_NAMES`). A certificate is an NFT minted by the
-GNodeFactory; its unit name (at most 8 bytes on Algorand) says which kind it is. The full GNode
-alias goes into the ARC-3 metadata, since an asset name holds only 32 bytes.
+A certificate is an NFT minted by the GNodeFactory; its unit name (at most 8 bytes on Algorand)
+says which kind it is. An ASA name holds at most 32 bytes, so a long alias cannot live in the
+name: every certificate's metadata hash is sha256 of a small ARC-3 JSON document holding the
+FULL alias. The factory writes that document on chain from the alias it has just validated
+(aliases are lowercase alphanumerics and dots, so no JSON escaping is ever needed), and anyone
+checks the binding by recomputing the hash with `metadata_hash(kind, alias)`. The contract's
+PyTeal form (`contracts/certs.py`) is tested byte-identical.
 """
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Mapping
-from enum import StrEnum
+from enum import IntEnum, StrEnum
 from types import MappingProxyType
 
-from gridworks.contracts import certs
+from gridworks.identity.roles import GNodeRole
+
+MAX_ASSET_NAME = 32
+"""Bytes an ASA name holds: a certificate's name is its alias cut to this."""
+
+
+class Slot(IntEnum):
+    """Which certificate of a registry record: selects its asset id and holder fields."""
+
+    PRIMARY = 1  # ValidatorCert for a validator, TaDeed for a TerminalAsset
+    TRADING = 2  # TaTradingRights
+    SCADA = 3  # ScadaCert
 
 
 class CertificateKind(StrEnum):
-    """The kinds of GNode certificate NFT (values are `contracts.certs` kind names)."""
+    """The kinds of GNode certificate NFT (values are the ARC-3 `kind` names)."""
 
-    ValidatorCert = certs.VALIDATOR_CERT.name
-    TaDeed = certs.TA_DEED.name
-    TaTradingRights = certs.TA_TRADING_RIGHTS.name
-    ScadaCert = certs.SCADA_CERT.name
-
-    @property
-    def cert_kind(self) -> certs.CertKind:
-        """The contracts layer's record of this kind."""
-        return _BY_NAME[self.value]
+    ValidatorCert = "ValidatorCert"
+    TaDeed = "TaDeed"
+    TaTradingRights = "TaTradingRights"
+    ScadaCert = "ScadaCert"
 
     @property
     def unit_name(self) -> str:
         """The ASA unit name certificates of this kind carry."""
-        return self.cert_kind.unit
+        return UNIT_NAMES[self]
+
+    @property
+    def role(self) -> GNodeRole:
+        """The role of the registry record that holds this kind."""
+        return PLACES[self][0]
+
+    @property
+    def slot(self) -> Slot:
+        """The slot of that record which holds it."""
+        return PLACES[self][1]
 
     @classmethod
     def from_unit_name(cls, unit_name: str) -> CertificateKind:
         """The kind whose certificates carry ``unit_name``; ``ValueError`` if none."""
-        for kind in certs.CERT_KINDS:
-            if kind.unit == unit_name:
-                return cls(kind.name)
-        known = ", ".join(kind.unit for kind in certs.CERT_KINDS)
+        for kind, unit in UNIT_NAMES.items():
+            if unit == unit_name:
+                return kind
+        known = ", ".join(UNIT_NAMES.values())
         raise ValueError(f"unknown certificate unit name {unit_name!r}; known: {known}")
 
+    @classmethod
+    def at(cls, role: GNodeRole, slot: Slot) -> CertificateKind | None:
+        """The kind a `role` record holds in `slot` (None: that slot is unused there)."""
+        return _BY_PLACE.get((role, slot))
 
-_BY_NAME: Mapping[str, certs.CertKind] = MappingProxyType(
-    {kind.name: kind for kind in certs.CERT_KINDS}
-)
+
+_K = CertificateKind
 
 UNIT_NAMES: Mapping[CertificateKind, str] = MappingProxyType(
-    {CertificateKind(kind.name): kind.unit for kind in certs.CERT_KINDS}
+    {
+        _K.ValidatorCert: "VLDTR",
+        _K.TaDeed: "TADEED",
+        _K.TaTradingRights: "TATRADE",
+        _K.ScadaCert: "SCADA",
+    }
 )
-"""Each certificate kind's ASA unit name."""
+"""Each kind's ASA unit name."""
+
+PLACES: Mapping[CertificateKind, tuple[GNodeRole, Slot]] = MappingProxyType(
+    {
+        _K.ValidatorCert: (GNodeRole.Validator, Slot.PRIMARY),
+        _K.TaDeed: (GNodeRole.TerminalAsset, Slot.PRIMARY),
+        _K.TaTradingRights: (GNodeRole.TerminalAsset, Slot.TRADING),
+        _K.ScadaCert: (GNodeRole.TerminalAsset, Slot.SCADA),
+    }
+)
+"""Which registry record (by role) and which of its slots holds each kind."""
+
+_BY_PLACE = {place: kind for kind, place in PLACES.items()}
+
+
+def asset_name(alias: str) -> str:
+    """A certificate's ASA name: its alias, cut to 32 bytes."""
+    return alias.encode()[:MAX_ASSET_NAME].decode()
+
+
+def arc3_metadata(kind: CertificateKind, alias: str) -> bytes:
+    """The ARC-3 JSON whose sha256 is the certificate's metadata hash."""
+    return (
+        f'{{"name":"{asset_name(alias)}","properties":{{"alias":"{alias}","kind":"{kind.value}"}}}}'
+    ).encode()
+
+
+def metadata_hash(kind: CertificateKind, alias: str) -> bytes:
+    """What binds a `kind` certificate to `alias`: sha256 of its ARC-3 metadata."""
+    return hashlib.sha256(arc3_metadata(kind, alias)).digest()
+
+
+def arc3_url(kind: CertificateKind) -> str:
+    """Where a resolver finds the metadata; the hash, not the URL, is what binds the alias."""
+    return f"gw://gnode-factory/{kind.unit_name}#arc3"

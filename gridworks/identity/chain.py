@@ -1,10 +1,12 @@
-"""The GNodeFactory on chain, seen through the identity model: issue, read and check certificates.
+"""The GNodeFactory on chain, read through the identity model: the read path, algod only.
 
-`Factory` wraps `contracts.factory_client.FactoryClient` with whole operations (a mint and its
-delivery are one call here), reads registry records as identity `GNode`s, renders all of them as a
-tree, and answers the question every counterparty asks: does this account really hold this
-alias's certificate of this kind? `check` reads only the chain (the registry box, the account's
-holding, the asset's parameters) and returns a `Verdict` with a precise `Reason`.
+`FactoryReader` reads registry records as identity `GNode`s, renders all of them as a tree, and
+answers the question every counterparty asks: does this account really hold this alias's
+certificate of this kind? `check` reads only the chain (the registry box, the account's holding,
+the asset's parameters) and returns a `Verdict` with a precise `RejectReason`. Nothing here
+imports PyTeal or Beaker: every actor verifies messages through this module. The write path
+(deploy, certify, revoke...) is `gridworks.contracts.factory.Factory`, a `FactoryReader` that
+also writes.
 
 Reading never lets one bad record break the others: `gnodes()` and `tree()` skip a registry record
 that does not parse as a GNode (an alias the identity model refuses, undecodable bytes) and report
@@ -16,51 +18,45 @@ from __future__ import annotations
 
 import base64
 import logging
-from collections.abc import Iterable, Sequence
-from enum import StrEnum
-from typing import Any, NamedTuple, cast
+from collections.abc import Iterable
+from typing import Any, NamedTuple, Protocol, cast
 
 from algosdk.error import AlgodHTTPError
+from algosdk.logic import get_application_address
 from algosdk.v2client.algod import AlgodClient
-from beaker.client import ApplicationClient
 from pydantic import BaseModel, ConfigDict, ValidationError
 
-from gridworks.contracts import certs, gnode_factory
-from gridworks.contracts.build import checked_in_spec
-from gridworks.contracts.certs import Role, Slot, Status
-from gridworks.contracts.deploy import HasAlgod, Sender, deploy
-from gridworks.contracts.factory_client import ZERO, FactoryClient, record_key
-from gridworks.contracts.factory_client import GNode as Record
 from gridworks.identity.alias import GNodeAlias
-from gridworks.identity.certificates import CertificateKind
+from gridworks.identity.certificates import (
+    CertificateKind,
+    Slot,
+    asset_name,
+    metadata_hash,
+)
 from gridworks.identity.errors import IdentityError
 from gridworks.identity.gnode import GNode
+from gridworks.identity.record import (
+    ZERO_ADDRESS,
+    Record,
+    RecordError,
+    read_box,
+    record_key,
+    record_keys,
+)
 from gridworks.identity.registry import GNodeRegistry
+from gridworks.identity.rejection import RejectReason
 from gridworks.identity.roles import GNodeRole
 from gridworks.identity.status import GNodeStatus
 
-ROLES: dict[Role, GNodeRole] = {
-    Role.VALIDATOR: GNodeRole.Validator,
-    Role.TERMINAL_ASSET: GNodeRole.TerminalAsset,
-    Role.ATOMIC_TNODE: GNodeRole.AtomicTNode,
-    Role.ATOMIC_METERING_NODE: GNodeRole.AtomicMeteringNode,
-}
-STATUSES: dict[Status, GNodeStatus] = {
-    Status.PENDING: GNodeStatus.Pending,
-    Status.ACTIVE: GNodeStatus.Active,
-    Status.SUSPENDED: GNodeStatus.Suspended,
-    Status.PERMANENTLY_DEACTIVATED: GNodeStatus.PermanentlyDeactivated,
-}
-SLOT_KINDS: dict[tuple[Role, Slot], CertificateKind] = {
-    place: CertificateKind(kind.name) for kind, place in certs.CERT_PLACE.items()
-}
+
+class HasAlgod(Protocol):
+    """Anything with an algod client (a `gridworks.sandbox.Network`, say)."""
+
+    @property
+    def algod(self) -> AlgodClient: ...
 
 
 log = logging.getLogger(__name__)
-
-APP_ACCOUNT_MIN_BALANCE = 100_000
-"""What `Factory.deploy` funds the app account with: its own minimum balance, no more. Every
-registration pays the deposit its boxes and certificates lock (see `gnode_factory`)."""
 
 EXPLAIN_LIMIT = 16
 """How many of an account's assets `check` reads to explain a missing certificate."""
@@ -95,32 +91,19 @@ class GNodeListing(list[GNode]):
         self.skipped: list[SkippedRecord] = list(skipped)
 
 
-class Reason(StrEnum):
-    """Why `check` said yes or no."""
-
-    OK = "OK"
-    NOT_REGISTERED = "NOT_REGISTERED"  # no registry record for the alias
-    NOT_ACTIVE = "NOT_ACTIVE"  # the GNode is Suspended or PermanentlyDeactivated
-    WRONG_ROLE = "WRONG_ROLE"  # e.g. a TaDeed asked of a validator's alias
-    REVOKED = "REVOKED"  # the factory revoked (destroyed) the certificate
-    NO_CERTIFICATE = "NO_CERTIFICATE"  # the account holds nothing resembling it
-    WRONG_ISSUER = "WRONG_ISSUER"  # a look-alike not created by the factory
-    WRONG_KIND = "WRONG_KIND"  # a factory certificate of this alias, but another kind
-    ALIAS_MISMATCH = "ALIAS_MISMATCH"  # a factory certificate of this kind, for another alias
-
-
 class Verdict(BaseModel):
-    """`Factory.check`'s answer: `ok` only with `Reason.OK`; `detail` says why in a sentence."""
+    """`check`'s answer: `ok`, or the `reason` it is not; `detail` says why in a sentence."""
 
     model_config = ConfigDict(frozen=True)
 
     ok: bool
-    reason: Reason
+    reason: RejectReason | None = None
+    """None exactly when `ok`."""
     detail: str
     asset_id: int | None = None
 
     @classmethod
-    def no(cls, reason: Reason, detail: str, asset_id: int | None = None) -> Verdict:
+    def no(cls, reason: RejectReason, detail: str, asset_id: int | None = None) -> Verdict:
         return cls(ok=False, reason=reason, detail=detail, asset_id=asset_id)
 
 
@@ -136,203 +119,42 @@ def _b64(value: str | None) -> bytes:
 def to_gnode(record: Record) -> GNode:
     """A registry record as the identity model (certificate ids only for live certificates)."""
     ids = {
-        SLOT_KINDS[(record.role, slot)]: record.cert(slot)
+        kind: record.cert(slot)
         for slot in Slot
-        if (record.role, slot) in SLOT_KINDS and record.cert(slot)
+        if (kind := CertificateKind.at(record.role, slot)) is not None and record.cert(slot)
     }
-    holders = [h for h in (record.owner, record.trader, record.scada) if h != ZERO]
+    holders = [h for h in (record.owner, record.trader, record.scada) if h != ZERO_ADDRESS]
     return GNode(
         alias=GNodeAlias(record.alias),
-        role=ROLES[record.role],
-        status=STATUSES[record.status],
+        role=record.role,
+        status=record.status,
         account_addresses=tuple(dict.fromkeys(holders)),
         certificate_asset_ids=ids,
     )
 
 
-class Factory:
-    """One deployed GNodeFactory on one network."""
+class FactoryReader:
+    """One deployed GNodeFactory on one network, read through algod."""
 
     def __init__(self, network: HasAlgod | AlgodClient, app_id: int) -> None:
         algod = network if isinstance(network, AlgodClient) else network.algod
         self.algod: AlgodClient = algod
-        spec = checked_in_spec(gnode_factory.app)
-        self.client = FactoryClient(ApplicationClient(algod, spec, app_id=app_id))
-
-    @classmethod
-    def deploy(
-        cls,
-        network: HasAlgod | AlgodClient,
-        creator: Sender,
-        *,
-        admin: str | None = None,
-        min_balance: int = APP_ACCOUNT_MIN_BALANCE,
-    ) -> Factory:
-        """Create (or reuse `creator`'s identical) factory; `admin` defaults to the creator.
-
-        The app account is funded with its own minimum balance only: every registration then
-        pays its own deposit (the admin for a validator, the validator for a TerminalAsset, the
-        deed owner for a ScadaCert), so certifying any number of GNodes needs no top-up."""
-        app = deploy(
-            gnode_factory.app,
-            network,
-            creator,
-            create_args={"admin": admin or creator.address},
-            min_balance=min_balance,
-        )
-        return cls(network, app.app_id)
-
-    @property
-    def app_id(self) -> int:
-        return int(self.client.app.app_id)
-
-    @property
-    def address(self) -> str:
-        return self.client.address
-
-    # ---- writes ------------------------------------------------------------------------------
-
-    def _do(self, what: str, action: Any, *args: Any) -> Any:
-        try:
-            return action(*args)
-        except Exception as error:  # algod's refusal, beaker's LogicException: one clear line
-            raise ChainError(f"{what}: {error}") from error
-
-    def deliver(self, holder: Sender, alias: str, kind: CertificateKind) -> None:
-        """The holder opts in and the factory claws the minted certificate into its account."""
-        slot = certs.CERT_PLACE[kind.cert_kind][1]
-        self._do(f"deliver {kind} of {alias}", self.client.deliver, holder, alias, slot)
-
-    def certify_validator(self, admin: Sender, validator: Sender, alias: str) -> GNode:
-        """Admin: mint the ValidatorCert and deliver it to the validator. The admin pays the
-        deposit (`factory_client.validator_deposit`, about 0.19 Algo)."""
-        self._do(
-            f"certify validator {alias}",
-            self.client.certify_validator,
-            admin.address,
-            admin.signer,
-            validator.address,
-            alias,
-        )
-        self.deliver(validator, alias, CertificateKind.ValidatorCert)
-        return self.gnode(alias)
-
-    def create_terminal_asset(
-        self, validator: Sender, alias: str, owner: Sender, trader: Sender
-    ) -> GNode:
-        """Validator: mint TaDeed (to `owner`) and TaTradingRights (to `trader`), delivered. The
-        validator pays the deposit (`factory_client.terminal_asset_deposit`: 0.2 Algo for the
-        two certificates plus 2,500 + 400 per byte of the record box, about 0.29 Algo)."""
-        self._do(
-            f"create TerminalAsset {alias}",
-            self.client.create_terminal_asset,
-            validator,
-            alias,
-            owner.address,
-            trader.address,
-        )
-        self.deliver(owner, alias, CertificateKind.TaDeed)
-        self.deliver(trader, alias, CertificateKind.TaTradingRights)
-        return self.gnode(alias)
-
-    def issue_scada_cert(self, owner: Sender, ta_alias: str, scada: Sender) -> GNode:
-        """Deed owner: mint a ScadaCert bound to the TerminalAsset and deliver it to `scada`.
-        The owner pays the 0.1 Algo deposit."""
-        self._do(
-            f"issue ScadaCert for {ta_alias}",
-            self.client.issue_scada_cert,
-            owner,
-            ta_alias,
-            scada.address,
-        )
-        self.deliver(scada, ta_alias, CertificateKind.ScadaCert)
-        return self.gnode(ta_alias)
-
-    def move_trading_rights(self, trader: Sender, ta_alias: str, new_trader: Sender) -> GNode:
-        """Both consent: the current trader signs the call, the new one signs its opt-in."""
-        self._do(
-            f"move trading rights of {ta_alias}",
-            self.client.move_trading_rights,
-            trader,
-            ta_alias,
-            new_trader,
-        )
-        return self.gnode(ta_alias)
-
-    def _set_status(self, admin: Sender, alias: str, status: Status) -> GNode:
-        self._do(
-            f"set {alias} {status.name}",
-            self.client.set_status,
-            admin.address,
-            admin.signer,
-            alias,
-            status,
-        )
-        return self.gnode(alias)
-
-    def suspend(self, admin: Sender, alias: str) -> GNode:
-        return self._set_status(admin, alias, Status.SUSPENDED)
-
-    def reactivate(self, admin: Sender, alias: str) -> GNode:
-        return self._set_status(admin, alias, Status.ACTIVE)
-
-    def deactivate(self, admin: Sender, alias: str) -> GNode:
-        """Permanent: the alias stays taken and can never become Active again."""
-        return self._set_status(admin, alias, Status.PERMANENTLY_DEACTIVATED)
-
-    def revoke(self, admin: Sender, alias: str, kind: CertificateKind) -> GNode:
-        """Admin: claw the certificate back and destroy it."""
-        slot = certs.CERT_PLACE[kind.cert_kind][1]
-        self._do(
-            f"revoke {kind} of {alias}",
-            self.client.revoke,
-            admin.address,
-            admin.signer,
-            alias,
-            slot,
-        )
-        return self.gnode(alias)
-
-    def realias(
-        self, admin: Sender, old_alias: str, new_alias: str, holders: Sequence[Sender] = ()
-    ) -> GNode:
-        """Admin: move the TerminalAsset `old_alias` to `new_alias` (the old record becomes
-        PermanentlyDeactivated) and re-issue its live certificates bound to the new alias.
-        Each of `holders` that the new record names then receives its certificates. The admin
-        pays the deposit of the new record box."""
-        record = self._do(
-            f"re-alias {old_alias} to {new_alias}",
-            self.client.realias,
-            admin.address,
-            admin.signer,
-            old_alias,
-            new_alias,
-        )
-        for holder in holders:
-            for slot in Slot:
-                if record.cert(slot) and record.holder(slot) == holder.address:
-                    kind = SLOT_KINDS[(Role.TERMINAL_ASSET, slot)]
-                    self.deliver(holder, new_alias, kind)
-        return self.gnode(new_alias)
+        self.app_id = int(app_id)
+        self.address: str = get_application_address(self.app_id)
 
     # ---- reads -------------------------------------------------------------------------------
 
     def _box(self, key: bytes, what: str) -> bytes | None:
         try:
-            box = self.algod.application_box_by_name(self.app_id, key)
+            return read_box(self.algod, self.app_id, key)
         except AlgodHTTPError as error:
-            if error.code == 404:
-                return None
             raise ChainError(f"reading {what}: {error}") from error
-        assert isinstance(box, dict)
-        return _b64(box["value"])
 
     def _decode(self, key: bytes, raw: bytes) -> Record:
         try:
             return Record.decode(raw)
-        except Exception as error:  # bad ABI bytes, an unknown role or status byte
-            problem = f"undecodable ({type(error).__name__}: {error})"
-            raise MalformedRecordError(self.app_id, key, problem) from error
+        except RecordError as error:  # bad ABI bytes, an unknown role or status byte
+            raise MalformedRecordError(self.app_id, key, str(error)) from error
 
     def _parse(self, key: bytes, raw: bytes) -> GNode:
         """A registry box as a GNode, or `MalformedRecordError` naming the box."""
@@ -366,13 +188,8 @@ class Factory:
         A record that does not parse is left out and reported, never raised: it is in the
         answer's `skipped` (box name, reason) and logged as a warning, so one bad record cannot
         hide the others."""
-        listing = self.algod.application_boxes(self.app_id)
-        assert isinstance(listing, dict)
-        names = sorted(_b64(box["name"]) for box in listing.get("boxes", []))
         out = GNodeListing()
-        for name in names:
-            if not name.startswith(b"g"):
-                continue
+        for name in record_keys(self.algod, self.app_id):
             raw = self._box(name, f"registry box {name!r}")
             if raw is None:
                 continue
@@ -442,52 +259,50 @@ class Factory:
     ) -> Verdict:
         """`check`, given the registry record of `alias` already read (None: not registered)."""
         kind = CertificateKind(kind)
-        ck = kind.cert_kind
-        role, slot = certs.CERT_PLACE[ck]
+        role, slot = kind.role, kind.slot
         if record is None:
-            return Verdict.no(Reason.NOT_REGISTERED, f"{alias} is not registered")
-        if record.status != Status.ACTIVE:
-            status = STATUSES[record.status].value
-            return Verdict.no(Reason.NOT_ACTIVE, f"{alias} is {status}, not Active")
-        if record.role != role:
-            have = ROLES[record.role].value
-            return Verdict.no(Reason.WRONG_ROLE, f"{alias} is a {have}; it has no {kind}")
+            return Verdict.no(RejectReason.NOT_REGISTERED, f"{alias} is not registered")
+        if record.status is not GNodeStatus.Active:
+            status = record.status.value
+            return Verdict.no(RejectReason.NOT_ACTIVE, f"{alias} is {status}, not Active")
+        if record.role is not role:
+            have = record.role.value
+            return Verdict.no(RejectReason.WRONG_ROLE, f"{alias} is a {have}; it has no {kind}")
         if slot != Slot.PRIMARY and record.primary_cert == 0:
             return Verdict.no(
-                Reason.REVOKED, f"the TaDeed of {alias} was revoked, so its {kind} is void"
+                RejectReason.REVOKED, f"the TaDeed of {alias} was revoked, so its {kind} is void"
             )
         asset_id = record.cert(slot)
         if asset_id == 0:
-            if slot == Slot.SCADA and record.scada == ZERO:
-                return Verdict.no(Reason.NO_CERTIFICATE, f"{alias} has no {kind} issued")
-            return Verdict.no(Reason.REVOKED, f"the {kind} of {alias} was revoked")
+            if slot == Slot.SCADA and record.scada == ZERO_ADDRESS:
+                return Verdict.no(RejectReason.NO_CERTIFICATE, f"{alias} has no {kind} issued")
+            return Verdict.no(RejectReason.REVOKED, f"the {kind} of {alias} was revoked")
         held = self._held(address)
         if held.get(asset_id, 0) != 1:
             return self._explain_missing(address, alias, kind, asset_id, held)
         params = self.asset_params(asset_id)
         if params is None:
-            return Verdict.no(Reason.REVOKED, f"{kind} {asset_id} no longer exists", asset_id)
+            return Verdict.no(RejectReason.REVOKED, f"{kind} {asset_id} no longer exists", asset_id)
         if params.get("creator") != self.address:
             return Verdict.no(
-                Reason.WRONG_ISSUER,
+                RejectReason.WRONG_ISSUER,
                 f"asset {asset_id} was created by {params.get('creator')}, not the factory",
                 asset_id,
             )
-        if params.get("unit-name") != ck.unit:
+        if params.get("unit-name") != kind.unit_name:
             return Verdict.no(
-                Reason.WRONG_KIND,
-                f"asset {asset_id} has unit {params.get('unit-name')!r}, not {ck.unit!r}",
+                RejectReason.WRONG_KIND,
+                f"asset {asset_id} has unit {params.get('unit-name')!r}, not {kind.unit_name!r}",
                 asset_id,
             )
-        if _b64(params.get("metadata-hash")) != certs.metadata_hash(ck, alias):
+        if _b64(params.get("metadata-hash")) != metadata_hash(kind, alias):
             return Verdict.no(
-                Reason.ALIAS_MISMATCH,
+                RejectReason.ALIAS_MISMATCH,
                 f"the metadata hash of asset {asset_id} does not bind {kind} of {alias}",
                 asset_id,
             )
         return Verdict(
             ok=True,
-            reason=Reason.OK,
             detail=f"{address} holds {kind} {asset_id} of {alias}, issued by factory {self.app_id}",
             asset_id=asset_id,
         )
@@ -501,8 +316,7 @@ class Factory:
         (the newest first) are looked at: an account stuffed with junk assets cannot make a
         verifier read them all.
         """
-        ck = kind.cert_kind
-        findings: dict[Reason, Verdict] = {}
+        findings: dict[RejectReason, Verdict] = {}
         candidates = sorted((a for a, amount in held.items() if amount >= 1), reverse=True)
         for asset_id in candidates[:EXPLAIN_LIMIT]:
             params = self.asset_params(asset_id)
@@ -511,22 +325,22 @@ class Factory:
             unit = params.get("unit-name")
             digest = _b64(params.get("metadata-hash"))
             by_factory = params.get("creator") == self.address
-            if by_factory and unit != ck.unit and digest in _hashes_for(alias):
+            if by_factory and unit != kind.unit_name and digest in _hashes_for(alias):
                 other = CertificateKind.from_unit_name(unit) if unit else unit
                 findings.setdefault(
-                    Reason.WRONG_KIND,
+                    RejectReason.WRONG_KIND,
                     Verdict.no(
-                        Reason.WRONG_KIND,
+                        RejectReason.WRONG_KIND,
                         f"{address} holds the {other} of {alias} (asset {asset_id}), "
                         f"not its {kind}",
                         asset_id,
                     ),
                 )
-            elif by_factory and unit == ck.unit:
+            elif by_factory and unit == kind.unit_name:
                 findings.setdefault(
-                    Reason.ALIAS_MISMATCH,
+                    RejectReason.ALIAS_MISMATCH,
                     Verdict.no(
-                        Reason.ALIAS_MISMATCH,
+                        RejectReason.ALIAS_MISMATCH,
                         f"{address} holds {kind} {asset_id}, which is bound to another alias "
                         f"than {alias}",
                         asset_id,
@@ -534,24 +348,28 @@ class Factory:
                 )
             elif (
                 not by_factory
-                and unit == ck.unit
-                and (params.get("name") == certs.asset_name(alias) or digest in _hashes_for(alias))
+                and unit == kind.unit_name
+                and (params.get("name") == asset_name(alias) or digest in _hashes_for(alias))
             ):
                 findings.setdefault(
-                    Reason.WRONG_ISSUER,
+                    RejectReason.WRONG_ISSUER,
                     Verdict.no(
-                        Reason.WRONG_ISSUER,
-                        f"{address} holds a look-alike {ck.unit} {asset_id} created by "
+                        RejectReason.WRONG_ISSUER,
+                        f"{address} holds a look-alike {kind.unit_name} {asset_id} created by "
                         f"{params.get('creator')}, not by factory {self.app_id}",
                         asset_id,
                     ),
                 )
         # a look-alike of exactly what was asked is the most telling finding
-        for reason in (Reason.WRONG_ISSUER, Reason.ALIAS_MISMATCH, Reason.WRONG_KIND):
+        for reason in (
+            RejectReason.WRONG_ISSUER,
+            RejectReason.ALIAS_MISMATCH,
+            RejectReason.WRONG_KIND,
+        ):
             if reason in findings:
                 return findings[reason]
         return Verdict.no(
-            Reason.NO_CERTIFICATE, f"{address} does not hold {kind} {want} of {alias}", want
+            RejectReason.NO_CERTIFICATE, f"{address} does not hold {kind} {want} of {alias}", want
         )
 
 
@@ -563,7 +381,7 @@ def _first_line(error: Exception) -> str:
 
 
 def _hashes_for(alias: str) -> set[bytes]:
-    return {certs.metadata_hash(kind, alias) for kind in certs.CERT_KINDS}
+    return {metadata_hash(kind, alias) for kind in CertificateKind}
 
 
 def _implied_ancestors(node: GNode, registry: GNodeRegistry) -> list[GNode]:

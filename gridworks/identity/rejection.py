@@ -1,4 +1,6 @@
-"""Why a signed message was refused: one reason per check, each with a sentence.
+"""Why a signed message was refused, or a certificate check said no: one reason per check.
+
+`RejectReason` is the one enum for both: the verifier's answers and `Factory.check`'s verdicts.
 
 The verifier never raises on bad input; it answers `Rejected(reason, detail)`. The reasons are
 ordered as the checks run (cheap structural checks first, chain reads last), so the first one a
@@ -38,7 +40,9 @@ class RejectReason(StrEnum):
     REVOKED = "REVOKED"  # the certificate was revoked
     NO_CERTIFICATE = "NO_CERTIFICATE"  # the signer holds no certificate for the source alias
     WRONG_ISSUER = "WRONG_ISSUER"  # a look-alike certificate not issued by the factory
-    WRONG_CERTIFICATE = "WRONG_CERTIFICATE"  # a factory certificate of another kind or alias
+    WRONG_ROLE = "WRONG_ROLE"  # the alias is registered, but in a role without that certificate
+    WRONG_KIND = "WRONG_KIND"  # a factory certificate of this alias, but of another kind
+    ALIAS_MISMATCH = "ALIAS_MISMATCH"  # a factory certificate of this kind, for another alias
     DEVICE_MISMATCH = "DEVICE_MISMATCH"  # deed, trading rights, ScadaCert disagree on the device
     CHAIN_UNAVAILABLE = "CHAIN_UNAVAILABLE"  # the chain could not be read: refuse, do not guess
     # replay

@@ -49,6 +49,23 @@ class GNodeRole(StrEnum):
     World = "World"
     Validator = "Validator"
 
+    @property
+    def code(self) -> int:
+        """The role byte of a GNodeFactory registry record; `ValueError` for a role the
+        factory does not record."""
+        try:
+            return REGISTRY_ROLE_CODES[self]
+        except KeyError:
+            raise ValueError(f"the GNodeFactory records no {self.value}") from None
+
+    @classmethod
+    def from_code(cls, code: int) -> GNodeRole:
+        """The role of a registry record's role byte; `ValueError` if none has it."""
+        for role, known in REGISTRY_ROLE_CODES.items():
+            if known == code:
+                return role
+        raise ValueError(f"unknown registry role byte {code}")
+
 
 _R = GNodeRole
 
@@ -71,10 +88,20 @@ PARENT_ROLES: Mapping[GNodeRole, frozenset[GNodeRole]] = MappingProxyType(
 )
 """For each role, the roles its parent may have; empty means it is the root (World)."""
 
+REGISTRY_ROLE_CODES: Mapping[GNodeRole, int] = MappingProxyType(
+    {_R.Validator: 1, _R.TerminalAsset: 2, _R.AtomicTNode: 3, _R.AtomicMeteringNode: 4}
+)
+"""The role byte of a GNodeFactory registry record. The factory registers Validators and
+TerminalAssets; a TerminalAsset's registered parent must be an AtomicTNode or an
+AtomicMeteringNode (`PARENT_ROLES`), so those two have bytes too."""
+
 ALIAS_LAST_WORD: Mapping[GNodeRole, str] = MappingProxyType(
     {_R.TerminalAsset: "ta", _R.Scada: "scada"}
 )
 """Roles whose alias must end in a reserved word; no other role's alias may end in one."""
+
+TA_WORD = ALIAS_LAST_WORD[_R.TerminalAsset]
+SCADA_WORD = ALIAS_LAST_WORD[_R.Scada]
 
 
 def _names(roles: frozenset[GNodeRole]) -> str:

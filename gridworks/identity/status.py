@@ -21,8 +21,26 @@ class GNodeStatus(StrEnum):
     Suspended = "Suspended"
     PermanentlyDeactivated = "PermanentlyDeactivated"
 
+    @property
+    def code(self) -> int:
+        """The status byte of a GNodeFactory registry record."""
+        return STATUS_CODES[self]
+
+    @classmethod
+    def from_code(cls, code: int) -> GNodeStatus:
+        """The status of a registry record's status byte; `ValueError` if none has it."""
+        for status, known in STATUS_CODES.items():
+            if known == code:
+                return status
+        raise ValueError(f"unknown registry status byte {code}")
+
 
 _S = GNodeStatus
+
+STATUS_CODES: Mapping[GNodeStatus, int] = MappingProxyType(
+    {_S.Pending: 0, _S.Active: 1, _S.Suspended: 2, _S.PermanentlyDeactivated: 3}
+)
+"""The status byte of a GNodeFactory registry record."""
 
 TRANSITIONS: Mapping[GNodeStatus, frozenset[GNodeStatus]] = MappingProxyType(
     {

@@ -28,7 +28,7 @@ from algosdk.v2client.algod import AlgodClient
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from gridworks.identity.authority import ProvenIdentity, Refusal, authorize
-from gridworks.identity.chain import Factory, genesis_hash
+from gridworks.identity.chain import FactoryReader, genesis_hash
 from gridworks.identity.chain_cache import ChainCache
 from gridworks.identity.envelope import (
     ALGORITHM,
@@ -113,7 +113,7 @@ class Verifier:
     replay: ReplayGuard = field(default_factory=ReplayGuard)
 
     def __post_init__(self) -> None:
-        self.factory = Factory(self.algod, self.factory_app_id)
+        self.factory = FactoryReader(self.algod, self.factory_app_id)
         if isinstance(self.receivers, str):
             self.receivers = (self.receivers,)
         self.receivers = frozenset(self.receivers)

@@ -13,8 +13,8 @@ from gridworks.actors.actor import Actor, ChainContext
 from gridworks.actors.atomic_tnode import AtomicTNode
 from gridworks.actors.messages import Telemetry
 from gridworks.actors.scada import Scada
+from gridworks.contracts.factory import Factory
 from gridworks.identity.certificates import CertificateKind
-from gridworks.identity.chain import Factory
 from gridworks.identity.envelope import now_ms
 from gridworks.identity.keys import ActorKey
 from gridworks.identity.rejection import RejectReason

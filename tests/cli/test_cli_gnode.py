@@ -121,7 +121,7 @@ def test_errors_are_one_line(gw, network) -> None:
     # a kmd dev account signs by address; it is not the admin, so the contract refuses
     dev = network.dev_accounts()[0].address
     out = gw("factory", "suspend", VALIDATOR, "--sender", dev, ok=False).output
-    assert out.startswith("Error: set dwgps.validator SUSPENDED")
+    assert out.startswith("Error: set dwgps.validator Suspended")
     assert "Traceback" not in out
 
 

@@ -9,8 +9,8 @@ from click.testing import CliRunner
 from test_cli_gnode import network_env
 
 from gridworks.cli import main
+from gridworks.contracts.provision import provision_device
 from gridworks.identity.keys import write_key_file
-from gridworks.identity.provision import provision_device
 
 ATN = "d1.isone.ver.keene.cli"
 TA = ATN + ".ta"

@@ -7,9 +7,9 @@ from dataclasses import dataclass
 import pytest
 
 from gridworks.contracts import gnode_factory
-from gridworks.contracts.certs import Slot
 from gridworks.contracts.deploy import deploy
 from gridworks.contracts.factory_client import FactoryClient
+from gridworks.identity.certificates import Slot
 from gridworks.sandbox import DevAccount
 
 VALIDATOR_ALIAS = "dwgps.validator.with.a.rather.long.alias"

@@ -17,11 +17,11 @@ import pytest
 from algosdk import account
 
 from gridworks.contracts import gnode_factory
-from gridworks.contracts.certs import SCADA_WORD, TA_WORD, Role, Slot
 from gridworks.contracts.deploy import deploy
 from gridworks.contracts.factory_client import FactoryClient
 from gridworks.identity import AliasError, GNode, GNodeAlias, GNodeRole
-from gridworks.identity.roles import ALIAS_LAST_WORD
+from gridworks.identity.certificates import Slot
+from gridworks.identity.roles import ALIAS_LAST_WORD, SCADA_WORD, TA_WORD
 
 LONGEST_TA = "d1." + "a" * 57 + ".ta"  # 63 characters
 LONGEST_VALIDATOR = "d1." + "v" * 60  # 63 characters
@@ -81,8 +81,8 @@ def test_the_table_is_well_made() -> None:
     assert any(a.startswith(("d.", "h.")) for a, ok in ALIASES if not ok)
 
 
-def role_of(alias: str) -> Role:
-    return Role.TERMINAL_ASSET if alias.endswith(".ta") else Role.VALIDATOR
+def role_of(alias: str) -> GNodeRole:
+    return GNodeRole.TerminalAsset if alias.endswith(".ta") else GNodeRole.Validator
 
 
 # ---- the Python model ----------------------------------------------------------------------
@@ -96,7 +96,11 @@ def test_the_python_model(alias: str, valid: bool) -> None:
         return
     assert GNodeAlias(alias) == alias
     # what the chain reader builds from such a record parses too
-    role = GNodeRole.TerminalAsset if role_of(alias) is Role.TERMINAL_ASSET else GNodeRole.Validator
+    role = (
+        GNodeRole.TerminalAsset
+        if role_of(alias) is GNodeRole.TerminalAsset
+        else GNodeRole.Validator
+    )
     assert GNode(alias=alias, role=role).alias == alias
 
 
@@ -125,7 +129,7 @@ def on_chain(network) -> OnChain:
 
 def register(chain: OnChain, alias: str) -> None:
     f = chain.factory
-    if role_of(alias) is Role.TERMINAL_ASSET:
+    if role_of(alias) is GNodeRole.TerminalAsset:
         f.create_terminal_asset(chain.validator, alias, chain.owner, chain.owner)
     else:
         admin = chain.admin

@@ -14,8 +14,8 @@ import pytest
 from contracts_helpers import VALIDATOR_ALIAS, Setup, factory_setup  # noqa: F401
 
 from gridworks.contracts import factory_client
+from gridworks.contracts.factory import APP_ACCOUNT_MIN_BALANCE, Factory
 from gridworks.identity.certificates import CertificateKind
-from gridworks.identity.chain import APP_ACCOUNT_MIN_BALANCE, Factory
 from gridworks.identity.keys import ActorKey
 
 COUNT = 80  # TerminalAssets, each with its TaDeed, TaTradingRights and ScadaCert: 240 certificates

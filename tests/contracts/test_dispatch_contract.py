@@ -9,17 +9,14 @@ from conftest import mint_look_alike
 from contracts_helpers import Setup, factory_setup  # noqa: F401
 
 from gridworks.contracts import dispatch_contract
-from gridworks.contracts.certs import (
-    TA_TRADING_RIGHTS,
-    Slot,
-)
+from gridworks.identity.certificates import CertificateKind, Slot
 
 TA = "d1.isone.ver.keene.holly.ta"
 
 
 def look_alike(algod, forger, alias: str) -> int:
     """A TATRADE ASA identical to the factory's in every field but its creator."""
-    return mint_look_alike(algod, forger, TA_TRADING_RIGHTS, alias, exact=True)
+    return mint_look_alike(algod, forger, CertificateKind.TaTradingRights, alias, exact=True)
 
 
 def test_dispatch_contract_end_to_end(setup: Setup, account_factory, algod, unchanged) -> None:

@@ -8,18 +8,11 @@ from conftest import rejected
 from contracts_helpers import VALIDATOR_ALIAS, Setup, factory_setup  # noqa: F401
 
 from gridworks.contracts import gnode_factory
-from gridworks.contracts.certs import (
-    TA_DEED,
-    TA_TRADING_RIGHTS,
-    VALIDATOR_CERT,
-    Role,
-    Slot,
-    Status,
-    arc3_url,
-    metadata_hash,
-)
 from gridworks.contracts.deploy import deploy
-from gridworks.contracts.factory_client import record_key
+from gridworks.identity.certificates import CertificateKind, Slot, arc3_url, metadata_hash
+from gridworks.identity.record import record_key
+from gridworks.identity.roles import GNodeRole
+from gridworks.identity.status import GNodeStatus
 
 TA = "d1.isone.ver.keene.holly.ta"
 
@@ -40,16 +33,16 @@ def test_certify_validator_mints_a_frozen_cert_into_the_validator(setup: Setup, 
     assert params["creator"] == f.address
     assert params["unit-name"] == "VLDTR"
     assert params["name"] == VALIDATOR_ALIAS[:32]
-    assert params["url"] == arc3_url(VALIDATOR_CERT)
+    assert params["url"] == arc3_url(CertificateKind.ValidatorCert)
     assert params["default-frozen"] is True
     assert params["clawback"] == params["freeze"] == params["manager"] == f.address
     assert bytes(__import__("base64").b64decode(params["metadata-hash"])) == metadata_hash(
-        VALIDATOR_CERT, VALIDATOR_ALIAS
+        CertificateKind.ValidatorCert, VALIDATOR_ALIAS
     )
     holding = algod.account_asset_info(setup.validator.address, setup.validator_cert)
     assert holding["asset-holding"]["amount"] == 1
     record = f.record(VALIDATOR_ALIAS)
-    assert record.role == Role.VALIDATOR and record.status == Status.ACTIVE
+    assert record.role == GNodeRole.Validator and record.status == GNodeStatus.Active
     assert record.owner == setup.validator.address
     assert f.validator_alias(setup.validator.address) == VALIDATOR_ALIAS
 
@@ -66,18 +59,18 @@ def test_create_terminal_asset_end_to_end(setup: Setup, account_factory, algod) 
     f = setup.factory
     owner, trader = account_factory(), account_factory()
     record = f.create_terminal_asset(setup.validator, TA, owner.address, trader.address)
-    assert record.role == Role.TERMINAL_ASSET and record.status == Status.ACTIVE
+    assert record.role == GNodeRole.TerminalAsset and record.status == GNodeStatus.Active
     assert record.parent == "d1.isone.ver.keene.holly"
     assert (record.owner, record.trader) == (owner.address, trader.address)
     f.deliver(owner, TA, Slot.PRIMARY)
     f.deliver(trader, TA, Slot.TRADING)
     for asset, holder, kind in [
-        (record.primary_cert, owner, TA_DEED),
-        (record.trading_rights, trader, TA_TRADING_RIGHTS),
+        (record.primary_cert, owner, CertificateKind.TaDeed),
+        (record.trading_rights, trader, CertificateKind.TaTradingRights),
     ]:
         params = algod.asset_info(asset)["params"]
         assert params["creator"] == f.address
-        assert params["unit-name"] == kind.unit
+        assert params["unit-name"] == kind.unit_name
         assert params["total"] == 1 and params["decimals"] == 0
         holding = algod.account_asset_info(holder.address, asset)["asset-holding"]
         assert holding == {"amount": 1, "asset-id": asset, "is-frozen": True}

@@ -9,9 +9,10 @@ from algosdk.atomic_transaction_composer import MultisigTransactionSigner
 from contracts_helpers import VALIDATOR_ALIAS, Setup, factory_setup  # noqa: F401
 
 from gridworks.contracts import gnode_factory
-from gridworks.contracts.certs import Slot, Status
 from gridworks.contracts.deploy import deploy
 from gridworks.contracts.factory_client import FactoryClient
+from gridworks.identity.certificates import Slot
+from gridworks.identity.status import GNodeStatus
 
 TA = "hw1.isone.me.versant.keene.ta"
 
@@ -32,7 +33,7 @@ def test_a_duplicate_alias_is_refused_even_after_deactivation(
     f.create_terminal_asset(setup.validator, TA, owner.address, owner.address)
     with unchanged(), pytest.raises(Exception, match="alias already registered"):
         f.create_terminal_asset(setup.validator, TA, owner.address, owner.address)
-    f.set_status(admin.address, admin.signer, TA, Status.PERMANENTLY_DEACTIVATED)
+    f.set_status(admin.address, admin.signer, TA, GNodeStatus.PermanentlyDeactivated)
     with unchanged(), pytest.raises(Exception, match="alias already registered"):
         f.create_terminal_asset(setup.validator, TA, owner.address, owner.address)
 
@@ -72,34 +73,34 @@ def test_status_transitions(setup: Setup, account_factory, unchanged) -> None:
     owner = account_factory()
     f.create_terminal_asset(setup.validator, TA, owner.address, owner.address)
 
-    def move(status: Status) -> None:
+    def move(status: GNodeStatus) -> None:
         f.set_status(admin.address, admin.signer, TA, status)
         assert f.record(TA).status == status
 
-    def refused(status: Status) -> None:
+    def refused(status: GNodeStatus) -> None:
         with unchanged(), pytest.raises(Exception, match="transition not allowed"):
             f.set_status(admin.address, admin.signer, TA, status)
 
-    refused(Status.PENDING)
-    refused(Status.ACTIVE)
-    move(Status.SUSPENDED)
-    refused(Status.SUSPENDED)
-    move(Status.ACTIVE)
-    move(Status.SUSPENDED)
-    move(Status.PERMANENTLY_DEACTIVATED)
-    for status in Status:
+    refused(GNodeStatus.Pending)
+    refused(GNodeStatus.Active)
+    move(GNodeStatus.Suspended)
+    refused(GNodeStatus.Suspended)
+    move(GNodeStatus.Active)
+    move(GNodeStatus.Suspended)
+    move(GNodeStatus.PermanentlyDeactivated)
+    for status in GNodeStatus:
         refused(status)
     with unchanged(), pytest.raises(Exception, match="only the admin"):
-        f.set_status(owner.address, owner.signer, VALIDATOR_ALIAS, Status.SUSPENDED)
+        f.set_status(owner.address, owner.signer, VALIDATOR_ALIAS, GNodeStatus.Suspended)
 
 
 def test_a_suspended_validator_cannot_approve(setup: Setup, account_factory, unchanged) -> None:
     f, admin = setup.factory, setup.admin
     owner = account_factory()
-    f.set_status(admin.address, admin.signer, VALIDATOR_ALIAS, Status.SUSPENDED)
+    f.set_status(admin.address, admin.signer, VALIDATOR_ALIAS, GNodeStatus.Suspended)
     with unchanged(), pytest.raises(Exception, match="validator not active"):
         f.create_terminal_asset(setup.validator, TA, owner.address, owner.address)
-    f.set_status(admin.address, admin.signer, VALIDATOR_ALIAS, Status.ACTIVE)
+    f.set_status(admin.address, admin.signer, VALIDATOR_ALIAS, GNodeStatus.Active)
     f.create_terminal_asset(setup.validator, TA, owner.address, owner.address)
 
 

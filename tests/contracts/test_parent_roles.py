@@ -11,17 +11,18 @@ from __future__ import annotations
 import pytest
 from contracts_helpers import VALIDATOR_ALIAS, Setup, factory_setup  # noqa: F401
 
-from gridworks.contracts.certs import TERMINAL_ASSET_PARENT_ROLES, Role, Status
+from gridworks.contracts.certs import TERMINAL_ASSET_PARENT_CODES
+from gridworks.identity.roles import GNodeRole
+from gridworks.identity.status import GNodeStatus
 
 TA = "d1.a.ta"
 REFUSED = "parent is not an AtomicTNode"
 
 
 def test_parent_roles_match_the_identity_model() -> None:
-    from gridworks.identity import PARENT_ROLES, GNodeRole
-    from gridworks.identity.chain import ROLES
+    from gridworks.identity import PARENT_ROLES
 
-    allowed = {ROLES[r] for r in TERMINAL_ASSET_PARENT_ROLES}
+    allowed = {GNodeRole.from_code(code) for code in TERMINAL_ASSET_PARENT_CODES}
     assert allowed == set(PARENT_ROLES[GNodeRole.TerminalAsset])
 
 
@@ -30,9 +31,9 @@ def test_a_terminal_asset_under_an_unregistered_parent_is_created(
 ) -> None:
     owner = account_factory()
     record = setup.factory.create_terminal_asset(setup.validator, TA, owner.address, owner.address)
-    assert record.role is Role.TERMINAL_ASSET
+    assert record.role is GNodeRole.TerminalAsset
     assert record.parent == "d1.a"
-    assert record.status is Status.ACTIVE
+    assert record.status is GNodeStatus.Active
 
 
 def test_a_terminal_asset_under_a_registered_terminal_asset_is_refused(
@@ -44,7 +45,7 @@ def test_a_terminal_asset_under_a_registered_terminal_asset_is_refused(
         f.create_terminal_asset(setup.validator, TA + ".ta", owner.address, owner.address)
     with unchanged(), pytest.raises(Exception, match=REFUSED):
         f.realias(setup.admin.address, setup.admin.signer, TA, TA + ".ta")
-    assert f.record(TA).status is Status.ACTIVE
+    assert f.record(TA).status is GNodeStatus.Active
 
 
 def test_a_terminal_asset_under_a_validators_alias_is_refused(
@@ -57,7 +58,7 @@ def test_a_terminal_asset_under_a_validators_alias_is_refused(
     f.create_terminal_asset(setup.validator, TA, owner.address, owner.address)
     with unchanged(), pytest.raises(Exception, match=REFUSED):
         f.realias(setup.admin.address, setup.admin.signer, TA, under_validator)
-    assert f.record(TA).status is Status.ACTIVE
+    assert f.record(TA).status is GNodeStatus.Active
 
 
 def test_realias_under_an_unregistered_parent_still_works(setup: Setup, account_factory) -> None:
@@ -65,4 +66,4 @@ def test_realias_under_an_unregistered_parent_still_works(setup: Setup, account_
     f.create_terminal_asset(setup.validator, TA, owner.address, owner.address)
     new = f.realias(setup.admin.address, setup.admin.signer, TA, "d1.b.ta")
     assert new.parent == "d1.b"
-    assert new.status is Status.ACTIVE
+    assert new.status is GNodeStatus.Active

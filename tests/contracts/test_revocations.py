@@ -13,8 +13,8 @@ from beaker.client import ApplicationClient
 from contracts_helpers import Setup, factory_setup  # noqa: F401
 
 from gridworks.contracts import dispatch_contract
-from gridworks.contracts.certs import Slot
-from gridworks.contracts.factory_client import GNode, record_key
+from gridworks.identity.certificates import Slot
+from gridworks.identity.record import Record, record_key
 from gridworks.sandbox import DevAccount
 
 TA = "d1.isone.ver.keene.revoked.ta"
@@ -22,7 +22,7 @@ TA = "d1.isone.ver.keene.revoked.ta"
 
 @dataclass
 class Flow:
-    record: GNode
+    record: Record
     owner: DevAccount
     trader: DevAccount
     scada: DevAccount

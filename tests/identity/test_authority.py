@@ -7,9 +7,9 @@ giving `authorize` a Factory whose asset reads are redirected to another device'
 
 from __future__ import annotations
 
+from gridworks.contracts.provision import Device, FactorySetup, provision_device
 from gridworks.identity.authority import Claim, Refusal, authorize, claim_for
 from gridworks.identity.certificates import CertificateKind
-from gridworks.identity.provision import Device, FactorySetup, provision_device
 from gridworks.identity.rejection import RejectReason
 from gridworks.identity.roles import GNodeRole
 

@@ -20,8 +20,8 @@ from algosdk import encoding, transaction
 from algosdk.v2client.algod import AlgodClient
 from conftest import send
 
+from gridworks.contracts.factory import Factory
 from gridworks.identity import CertificateKind
-from gridworks.identity.chain import Factory
 from gridworks.identity.chain_cache import ChainCache, ChainUnavailable, block_touches
 from gridworks.sandbox import DevAccount
 

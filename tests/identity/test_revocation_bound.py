@@ -8,9 +8,9 @@ import threading
 import uuid
 
 from gridworks.actors.messages import TELEMETRY, Telemetry
+from gridworks.contracts.provision import Device, FactorySetup, provision_device
 from gridworks.identity.certificates import CertificateKind
 from gridworks.identity.envelope import now_ms, seal
-from gridworks.identity.provision import Device, FactorySetup, provision_device
 from gridworks.identity.rejection import RejectReason
 from gridworks.identity.verifier import Verified, Verifier
 from gridworks.sandbox import Network

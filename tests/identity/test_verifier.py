@@ -17,9 +17,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from gridworks.actors.messages import MESSAGE_TYPES, TELEMETRY, Telemetry
-from gridworks.contracts import certs
+from gridworks.contracts.factory import Factory
 from gridworks.identity.certificates import CertificateKind
-from gridworks.identity.chain import Factory
 from gridworks.identity.chain_cache import ChainCache
 from gridworks.identity.envelope import DOMAIN_PREFIX, Header, SignedEnvelope, now_ms, seal, wire_of
 from gridworks.identity.keys import ActorKey
@@ -212,7 +211,7 @@ def test_claiming_the_scadas_address_but_signing_with_another_key(
 def test_holder_of_another_certificate_of_the_same_device(world: World, verifier: Verifier) -> None:
     """The AtomicTNode's key (TaTradingRights) cannot speak as the Scada."""
     result = refused(verifier, telemetry(world, key=world.atn).wire)
-    assert result.reason is R.WRONG_CERTIFICATE
+    assert result.reason is R.WRONG_KIND  # it holds the TaTradingRights of that TerminalAsset
 
 
 def test_unregistered_source(world: World) -> None:
@@ -235,7 +234,7 @@ def test_payload_swapped_under_a_valid_header(world: World, verifier: Verifier) 
 def test_a_look_alike_certificate_from_another_issuer(world: World, verifier: Verifier) -> None:
     """An impostor mints itself a SCADA NFT bound (by metadata) to the same TerminalAsset."""
     impostor = world.new_key(5_000_000)
-    mint_look_alike(world.network.algod, impostor, certs.SCADA_CERT, TA)
+    mint_look_alike(world.network.algod, impostor, CertificateKind.ScadaCert, TA)
     result = refused(verifier, telemetry(world, key=impostor).wire)
     assert result.reason is R.WRONG_ISSUER
 

@@ -24,10 +24,10 @@ from gridworks.actors.dead_letters import read_dead_letters
 from gridworks.actors.messages import Telemetry
 from gridworks.actors.publisher import PublishError, SignedPublisher
 from gridworks.actors.scada import Scada
+from gridworks.contracts.factory import Factory
+from gridworks.contracts.provision import funded_key
 from gridworks.identity.certificates import CertificateKind
-from gridworks.identity.chain import Factory
 from gridworks.identity.envelope import DOMAIN_PREFIX, now_ms, seal, wire_of
-from gridworks.identity.provision import funded_key
 from gridworks.identity.verifier import Rejected, Verified
 from gridworks.sandbox import connect as connect_chain
 from gridworks.table import format_table

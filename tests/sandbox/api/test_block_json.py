@@ -15,8 +15,8 @@ from algosdk import encoding, transaction
 from algosdk.v2client.algod import AlgodClient
 from conftest import send
 
+from gridworks.contracts.provision import Device
 from gridworks.identity.certificates import CertificateKind
-from gridworks.identity.provision import Device
 from gridworks.sandbox import DevAccount, Network
 from gridworks.sandbox.api.algod_shapes import go_string
 

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from gridworks.contracts.provision import FactorySetup, provision_device, provision_factory
 from gridworks.identity.certificates import CertificateKind
-from gridworks.identity.provision import FactorySetup, provision_device, provision_factory
 
 K = CertificateKind
 

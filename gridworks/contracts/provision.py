@@ -10,9 +10,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from gridworks.identity.authority import SCADA_WORD, TA_WORD
-from gridworks.identity.chain import Factory, genesis_hash
+from gridworks.contracts.factory import Factory
+from gridworks.identity.chain import genesis_hash
 from gridworks.identity.keys import ActorKey
+from gridworks.identity.roles import SCADA_WORD, TA_WORD
 from gridworks.sandbox import Network
 
 
