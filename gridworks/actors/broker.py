@@ -44,7 +44,10 @@ class PublishError(BrokerError):
 
 
 def _default_url() -> str:
-    return os.environ.get(URL_ENV) or os.environ.get(LEGACY_URL_ENV) or DEFAULT_BROKER_URL
+    """`GRIDWORKS_BROKER_URL`, else the dev broker on `GRIDWORKS_BROKER_PORT` (as scripts/broker
+    starts it), else the dev broker on 5672."""
+    explicit = os.environ.get(URL_ENV) or os.environ.get(LEGACY_URL_ENV)
+    return explicit or dev_broker.url(dev_broker.port())
 
 
 class BrokerConfig(BaseModel):

@@ -407,7 +407,13 @@ def test_connect_to_a_closed_port_names_the_broker_but_not_the_password() -> Non
 def test_config_reads_the_url_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("GRIDWORKS_AMQP_URL", raising=False)
     monkeypatch.delenv("GRIDWORKS_BROKER_URL", raising=False)
+    monkeypatch.delenv("GRIDWORKS_BROKER_PORT", raising=False)
     assert BrokerConfig().url == DEFAULT_BROKER_URL
+    monkeypatch.setenv("GRIDWORKS_BROKER_PORT", "5999")  # the dev broker scripts/broker runs there
+    assert BrokerConfig().where == "127.0.0.1:5999/d1__1"
+    monkeypatch.setenv("GRIDWORKS_BROKER_PORT", "nope")
+    with pytest.raises(ValueError, match="GRIDWORKS_BROKER_PORT must be a port number"):
+        BrokerConfig()
     monkeypatch.setenv("GRIDWORKS_BROKER_URL", "amqp://alice:secret@broker.example:5673/d1__2")
     config = BrokerConfig()
     assert config.user == "alice"
