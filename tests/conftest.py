@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import contextlib
 from collections.abc import Callable, Iterator
 from typing import Any
@@ -19,6 +20,19 @@ Signed = (
     | transaction.MultisigTransaction
     | transaction.LogicSigTransaction
 )
+
+
+KEY_PASSWORD = "correct horse battery staple"
+"""The password of the throw-away key files tests write (never a real key's)."""
+
+
+def assert_no_secret(text: str, key: Any) -> None:
+    """`text` shows none of `key`'s secrets (an ActorKey): mnemonic, private key, seed."""
+    # single mnemonic words are short English words, so check a run of three, not one word alone
+    words = key.mnemonic().split()
+    assert " ".join(words[:3]) not in text
+    for secret in (key.mnemonic(), key.private_key, base64.b64decode(key.private_key)[:32].hex()):
+        assert secret not in text
 
 
 def send(algod: AlgodClient, *signed: Signed) -> list[dict]:
