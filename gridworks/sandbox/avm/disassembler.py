@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..encoding import encode_address
-from .errors import DisassemblyError
+from .errors import DisassemblyError, LogicError
 from .immediates import ImmediateError, decode_immediate
 from .spec import (
     ALL_TXN_FIELDS,
@@ -23,7 +23,7 @@ from .spec import (
     field_groups,
     opcodes,
 )
-from .wire import decode_varuint
+from .version_prefix import program_version
 
 __all__ = ["DisassemblyError", "disassemble"]
 
@@ -36,13 +36,6 @@ def _guess(value: bytes) -> str:
         escaped = value.decode("ascii").replace("\\", "\\\\").replace('"', '\\"')
         return f'"{escaped}"'
     return "0x" + value.hex()
-
-
-def _uvarint(program: bytes, pc: int) -> tuple[int, int] | None:
-    try:
-        return decode_varuint(program, pc)
-    except ValueError:
-        return None
 
 
 class _Disassembly:
@@ -120,10 +113,10 @@ class _Disassembly:
 
     def run(self) -> str:
         program = self.program
-        header = _uvarint(program, 0)
-        if header is None:
-            raise DisassemblyError("invalid version", 0)
-        version, pc = header
+        try:
+            version, pc = program_version(program)
+        except LogicError:  # go's disassembler says "invalid version" for an empty program too
+            raise DisassemblyError("invalid version", 0) from None
         if version > MAX_VERSION:
             raise DisassemblyError(f"unsupported version {version}", 0)
         table = opcodes(max(version, MIN_VERSION)).by_opcode

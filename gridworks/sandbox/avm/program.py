@@ -29,7 +29,7 @@ from .spec import (
     field_groups,
 )
 from .spec import opcodes as opcode_table
-from .wire import decode_varuint
+from .version_prefix import program_version
 
 # What the run loop unpacks per instruction: (implementation, prepared immediates, next pc,
 # constant cost, stack arguments, per-length cost (per_chunk, chunk, depth from top) or None).
@@ -101,7 +101,12 @@ def check_program(bytecode: bytes, mode: Mode) -> Program:
 
 @lru_cache(maxsize=512)
 def _check(bytecode: bytes, mode: Mode) -> Program:
-    version, start = read_version(bytecode)
+    version, start = program_version(bytecode)
+    if version > MAX_VERSION:
+        raise LogicError(
+            f"program version {version} greater than max supported version {MAX_VERSION}"
+        )
+    version = max(version, MIN_VERSION)  # v0 runs as v1: the first AVM's programs named none
     instructions = _Decoder(bytecode, version, mode).decode(start)
     info = ProgramInfo(bytecode, version, mode)
     steps: list[Step | None] = [None] * len(bytecode)
@@ -111,22 +116,6 @@ def _check(bytecode: bytes, mode: Mode) -> Program:
         except Exception as exc:  # a bug in an op's prepare must still look like a LogicError
             raise LogicError(f"internal error preparing {ins.spec.name}: {exc!r}", ins.pc) from exc
     return Program(bytecode, version, mode, start, tuple(instructions), tuple(steps))
-
-
-def read_version(bytecode: bytes) -> tuple[int, int]:
-    """(version, pc after the version prefix). Version 0 runs as version 1, as it always has
-    on Algorand (the first AVM accepted programs that named no version)."""
-    if not bytecode:
-        raise LogicError("invalid program (empty)")
-    try:
-        version, start = decode_varuint(bytecode, 0)
-    except ValueError:
-        raise LogicError("invalid version") from None
-    if version > MAX_VERSION:
-        raise LogicError(
-            f"program version {version} greater than max supported version {MAX_VERSION}"
-        )
-    return max(version, MIN_VERSION), start
 
 
 def _bind(ins: Instruction, info: ProgramInfo) -> Step:

@@ -6,7 +6,8 @@ account is the one allowed to sign for the sender (its auth-addr) is checked dur
 
 from __future__ import annotations
 
-from ..avm.wire import decode_varuint
+from ..avm.errors import LogicError
+from ..avm.version_prefix import program_version
 from ..ed25519 import verify
 from ..encoding import encode_address, multisig_digest, program_digest
 from .errors import SignatureError
@@ -66,8 +67,8 @@ def _check_logic_sig(lsig: LogicSig, authorizer: bytes, txid: str, params: Conse
     if len(lsig.args) > params.max_logic_sig_args:
         raise SignatureError(f"{prefix}: LogicSig has too many arguments")
     try:
-        version, _ = decode_varuint(lsig.program, 0)
-    except ValueError:
+        version, _ = program_version(lsig.program)
+    except LogicError:
         raise SignatureError(f"{prefix}: LogicSig.Logic bad version") from None
     if version > params.logic_sig_version:
         raise SignatureError(f"{prefix}: LogicSig.Logic version too new")

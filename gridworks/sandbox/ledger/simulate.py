@@ -15,8 +15,8 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from ..avm.errors import LogicError
-from ..avm.program import read_version
 from ..avm.trace import ProgramTracer
+from ..avm.version_prefix import program_version
 from ..encoding import ZERO_ADDRESS
 from .errors import LedgerError
 from .eval_hooks import EvalHooks
@@ -178,7 +178,7 @@ class _Recorder(EvalHooks):
             call.max_log_size = LOG_BYTES_LIMIT
         if self.unnamed is not None:
             try:
-                version = read_version(program)[0]
+                version = program_version(program)[0]
             except LogicError:  # the run itself reports a bad program
                 version = 0
             self.unnamed.enter(group_index, version)

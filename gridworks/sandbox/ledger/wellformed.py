@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from ..avm.errors import LogicError
 from ..avm.spec import SYNC_PROGRAMS_VERSION
-from ..avm.wire import decode_varuint
+from ..avm.version_prefix import program_version
 from ..encoding import ZERO_ADDRESS
 from .errors import MalformedTransaction
 from .params import ConsensusParams
@@ -13,14 +14,12 @@ ON_COMPLETIONS = range(6)  # NoOp, OptIn, CloseOut, ClearState, UpdateApplicatio
 UPDATE_APPLICATION = 4
 
 
-def program_version(program: bytes) -> int:
-    """go's ProgramVersion: the uvarint the program starts with."""
-    if not program:
-        raise ValueError("invalid program (empty)")
+def _version(program: bytes, label: str = "") -> int:
+    """The program's version; a ValueError with go's reason, after `label` if one is given."""
     try:
-        return decode_varuint(program, 0)[0]
-    except ValueError:
-        raise ValueError("invalid version") from None
+        return program_version(program)[0]
+    except LogicError as exc:
+        raise ValueError(f"{label}{exc.reason}") from None
 
 
 def check_contract_versions(
@@ -31,19 +30,13 @@ def check_contract_versions(
 ) -> None:
     """go's CheckContractVersions: readable versions, equal from v6 on, and (on update) no
     downgrade of a program that inner calls may reach. Raises ValueError with go's text."""
-    try:
-        av = program_version(approval)
-    except ValueError as exc:
-        raise ValueError(f"bad ApprovalProgram: {exc}") from None
-    try:
-        cv = program_version(clear)
-    except ValueError as exc:
-        raise ValueError(f"bad ClearStateProgram: {exc}") from None
+    av = _version(approval, "bad ApprovalProgram: ")
+    cv = _version(clear, "bad ClearStateProgram: ")
     if (av >= SYNC_PROGRAMS_VERSION or cv >= SYNC_PROGRAMS_VERSION) and av != cv:
         raise ValueError(f"program version mismatch: {av} != {cv}")
     if previous is None:
         return
-    pav, pcv = (program_version(p) for p in previous)
+    pav, pcv = (_version(p) for p in previous)  # unlabelled, as go reports them
     if pav >= params.min_inner_appl_version and av < pav:
         raise ValueError(f"approval program version downgrade: {av} < {pav}")
     if pcv >= params.min_inner_appl_version and cv < pcv:

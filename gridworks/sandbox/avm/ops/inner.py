@@ -36,7 +36,7 @@ from ..spec import (
     TXN_TYPE_NAMES,
     field_groups,
 )
-from ..wire import decode_varuint
+from ..version_prefix import program_version
 from .registry import arg_type_error, register
 from .transaction import ARRAY_FIELDS, SCALAR_FIELDS, FieldRead, resolve_field
 
@@ -341,16 +341,6 @@ def _charge_fees(cx: EvalContext, txns: Sequence[InnerTxn]) -> None:
         resources.fee_credit += paid - needed
 
 
-def _program_version(program: bytes) -> int:
-    """go's transactions.ProgramVersion (0 is 0 here: it is below every inner minimum)."""
-    if not program:
-        raise LogicError("invalid program (empty)")
-    try:
-        return decode_varuint(program, 0)[0]
-    except ValueError:
-        raise LogicError("invalid version") from None
-
-
 def _check_app_call(cx: EvalContext, txn: InnerTxn) -> int:
     """Self-call, re-entry and depth, and the callee's program versions; its version."""
     target = txn.application_id
@@ -368,11 +358,12 @@ def _check_app_call(cx: EvalContext, txn: InnerTxn) -> int:
         if params is None:
             raise LogicError(f"app {target} does not exist")
         approval, clear = params.approval_program, params.clear_state_program
-    version = _program_version(clear if txn.on_completion == CLEAR_STATE else approval)
+    # 0 stays 0 here: it is below every inner minimum
+    version = program_version(clear if txn.on_completion == CLEAR_STATE else approval)[0]
     if version < MIN_INNER_APPL_VERSION:
         raise LogicError(f"inner app call with version v{version} < v{MIN_INNER_APPL_VERSION}")
     if txn.on_completion == OPT_IN:
-        clear_version = _program_version(clear)
+        clear_version = program_version(clear)[0]
         if clear_version < MIN_INNER_APPL_VERSION:
             raise LogicError(
                 f"inner app call opt-in with CSP v{clear_version} < v{MIN_INNER_APPL_VERSION}"
