@@ -16,6 +16,9 @@ MESSAGE_TYPES = MessageTypes()
 
 TELEMETRY = "gridworks.telemetry"
 DISPATCH = "gridworks.dispatch"
+TIMESTEP = "gridworks.timestep"
+READY = "gridworks.ready"
+HEARTBEAT = "gridworks.heartbeat"
 
 
 class _Payload(BaseModel):
@@ -40,3 +43,31 @@ class Dispatch(_Payload):
     terminal_asset: str = Field(max_length=63)
     setpoint_w: int = Field(ge=-10_000_000, le=10_000_000)
     until_ms: int = Field(ge=0)
+
+
+@MESSAGE_TYPES.register(TIMESTEP, 1)
+class TimeStep(_Payload):
+    """The TimeCoordinator's broadcast: the run's simulated time is now `sim_time_s`."""
+
+    run_id: str = Field(max_length=64)
+    step: int = Field(ge=0)
+    sim_time_s: int = Field(ge=0)
+    step_seconds: int = Field(gt=0)
+    attempt: int = Field(ge=1)
+    """1 for the first broadcast of a step; more when it is sent again."""
+
+
+@MESSAGE_TYPES.register(READY, 1)
+class Ready(_Payload):
+    """An actor's answer to a `timestep`: it has done what that step asked of it."""
+
+    run_id: str = Field(max_length=64)
+    step: int = Field(ge=0)
+
+
+@MESSAGE_TYPES.register(HEARTBEAT, 1)
+class Heartbeat(_Payload):
+    """An actor is alive: sent every few seconds to the Supervisor."""
+
+    seq: int = Field(ge=0)
+    """Counts up from 0 for each start of the actor."""
