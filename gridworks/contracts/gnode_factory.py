@@ -44,6 +44,8 @@ Immutable: every UpdateApplication and DeleteApplication is refused, the admin's
 """
 
 # No `from __future__ import annotations`: PyTeal reads the ABI types from live annotations.
+from typing import TYPE_CHECKING
+
 import pyteal as pt
 from beaker import Application, GlobalStateValue
 
@@ -72,15 +74,18 @@ _ABI_TYPES = {
     "string": pt.abi.String,
     "address": pt.abi.Address,
 }
-GNodeRecord = type(
-    "GNodeRecord",
-    (pt.abi.NamedTuple,),
-    {
-        "__annotations__": {name: pt.abi.Field[_ABI_TYPES[abi]] for name, abi in RECORD_FIELDS},
-        "__module__": __name__,
-        "__doc__": "The registry record, built from `identity.record.RECORD_FIELDS`.",
-    },
-)
+if TYPE_CHECKING:  # the type checker sees the base class; PyTeal needs the fields' annotations
+    GNodeRecord = pt.abi.NamedTuple
+else:
+    GNodeRecord = type(
+        "GNodeRecord",
+        (pt.abi.NamedTuple,),
+        {
+            "__annotations__": {name: pt.abi.Field[_ABI_TYPES[abi]] for name, abi in RECORD_FIELDS},
+            "__module__": __name__,
+            "__doc__": "The registry record, built from `identity.record.RECORD_FIELDS`.",
+        },
+    )
 
 
 class FactoryState:
