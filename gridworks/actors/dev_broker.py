@@ -13,13 +13,26 @@ logs) is per user and per port, not in a checkout: ``$GRIDWORKS_BROKER_DIR`` if 
 ``$XDG_STATE_HOME/gridworks/broker/<port>`` (``~/.local/state`` when ``XDG_STATE_HOME`` is unset
 or not absolute). Any checkout's ``scripts/broker`` then finds, stops and restarts the one dev
 broker on a port.
+
+Ports: a broker on AMQP port P also uses P + 10000 for its management HTTP API (5672 -> 15672,
+RabbitMQ's own default; on 127.0.0.1 only) and P + 20000 for the Erlang distribution of a
+native node (5672 -> 25672), so brokers on several ports run side by side.
+
+Admin: ``scripts/broker start`` creates the administrator ``gridworks-admin`` with a random
+password it generates at the first start and keeps in ``<state dir>/admin-credential`` (mode
+0600; never printed or logged). `gridworks.actors.broker_admin` finds it from a broker's URL.
 """
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import json
 import os
+import secrets
 import shlex
 import sys
+import tempfile
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -31,8 +44,18 @@ PASSWORD = "smqPublic"  # public dev credential, documented as such
 
 PORT_ENV = "GRIDWORKS_BROKER_PORT"
 DIR_ENV = "GRIDWORKS_BROKER_DIR"
-MAX_PORT = 45535
-"""The Erlang distribution port of a native node is the AMQP port + 20000 and must be valid."""
+
+MANAGEMENT_PORT_OFFSET = 10000
+"""The management HTTP API listens on the AMQP port + 10000 (5672 -> 15672)."""
+DIST_PORT_OFFSET = 20000
+"""A native node's Erlang distribution listens on the AMQP port + 20000 (5672 -> 25672)."""
+MAX_PORT = 65535 - DIST_PORT_OFFSET
+"""The highest AMQP port whose companion ports (management, distribution) are valid too."""
+
+ADMIN_USER = "gridworks-admin"
+"""The broker's administrator (tag ``administrator``), made by ``scripts/broker start``."""
+ADMIN_CREDENTIAL_FILE = "admin-credential"
+"""Its password, in the broker's state directory, mode 0600: one line, nothing else."""
 
 
 class DevBrokerError(ValueError):
@@ -45,6 +68,16 @@ def url(port: int = DEFAULT_PORT) -> str:
 
 
 DEFAULT_URL = url()
+
+
+def management_port(broker_port: int = DEFAULT_PORT) -> int:
+    """The management HTTP API's port of the broker on AMQP port `broker_port`."""
+    return broker_port + MANAGEMENT_PORT_OFFSET
+
+
+def dist_port(broker_port: int = DEFAULT_PORT) -> int:
+    """The Erlang distribution port of the native node on AMQP port `broker_port`."""
+    return broker_port + DIST_PORT_OFFSET
 
 
 def port(environ: Mapping[str, str] | None = None) -> int:
@@ -84,6 +117,67 @@ def state_dir(broker_port: int | None = None, environ: Mapping[str, str] | None 
     return state_root(env) / str(port(env) if broker_port is None else broker_port)
 
 
+def admin_credential_path(
+    broker_port: int | None = None, environ: Mapping[str, str] | None = None
+) -> Path:
+    """Where the admin password of the broker on `broker_port` is kept."""
+    return state_dir(broker_port, environ) / ADMIN_CREDENTIAL_FILE
+
+
+def ensure_admin_credential(path: Path) -> str:
+    """The admin password kept in `path`; made (random, mode 0600, atomically) if absent."""
+    try:
+        return _read_credential(path)
+    except FileNotFoundError:
+        pass
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="ascii") as out:
+            os.fchmod(out.fileno(), 0o600)
+            out.write(secrets.token_urlsafe(32) + "\n")
+            out.flush()
+            os.fsync(out.fileno())
+        try:
+            os.link(temp, path)  # create-if-absent: a concurrent start keeps the first one
+        except FileExistsError:
+            pass
+    finally:
+        os.unlink(temp)
+    return _read_credential(path)
+
+
+def _read_credential(path: Path) -> str:
+    password = path.read_text(encoding="ascii").strip()
+    if not password:
+        raise DevBrokerError(f"{path}: the admin credential file is empty; delete it and restart")
+    return password
+
+
+def password_hash(password: str, salt: bytes | None = None) -> str:
+    """RabbitMQ's ``rabbit_password_hashing_sha256`` form: base64(salt + sha256(salt + pw))."""
+    salt = secrets.token_bytes(4) if salt is None else salt
+    return base64.b64encode(salt + hashlib.sha256(salt + password.encode()).digest()).decode()
+
+
+def admin_definitions(path: Path) -> dict[str, object]:
+    """Definitions (for ``rabbitmqctl import_definitions``) that create or reset the admin
+    with the password in `path` (made if absent): a salted hash only, never the password."""
+    return {
+        "users": [
+            {
+                "name": ADMIN_USER,
+                "password_hash": password_hash(ensure_admin_credential(path)),
+                "hashing_algorithm": "rabbit_password_hashing_sha256",
+                "tags": ["administrator"],
+            }
+        ],
+        "permissions": [
+            {"user": ADMIN_USER, "vhost": VHOST, "configure": ".*", "write": ".*", "read": ".*"}
+        ],
+    }
+
+
 def facts(environ: Mapping[str, str] | None = None) -> dict[str, str]:
     """Everything ``scripts/broker`` needs, by its shell variable name."""
     env = os.environ if environ is None else environ
@@ -91,11 +185,15 @@ def facts(environ: Mapping[str, str] | None = None) -> dict[str, str]:
     return {
         "HOST": HOST,
         "PORT": str(broker_port),
+        "MGMT_PORT": str(management_port(broker_port)),
+        "DIST_PORT": str(dist_port(broker_port)),
         "VHOST": VHOST,
         "AMQP_USER": USER,
         "AMQP_PASS": PASSWORD,
+        "ADMIN_USER": ADMIN_USER,
         "URL": url(broker_port),
         "BROKER_DIR": str(state_dir(broker_port, env)),
+        "ADMIN_FILE": str(admin_credential_path(broker_port, env)),
     }
 
 
@@ -110,7 +208,16 @@ def main(argv: list[str] | None = None) -> int:
         for name, value in values.items():
             print(f"{name}={shlex.quote(value)}")
         return 0
-    print("usage: dev_broker.py facts", file=sys.stderr)
+    if len(args) == 2 and args[0] == "admin-definitions":
+        # Read by rabbitmqctl from a pipe: the password itself is never printed.
+        try:
+            definitions = admin_definitions(Path(args[1]))
+        except (OSError, DevBrokerError) as error:
+            print(f"broker: cannot make the admin credential: {error}", file=sys.stderr)
+            return 2
+        print(json.dumps(definitions))
+        return 0
+    print("usage: dev_broker.py facts | admin-definitions CREDENTIAL_FILE", file=sys.stderr)
     return 2
 
 

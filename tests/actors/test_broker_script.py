@@ -92,12 +92,25 @@ def test_the_facts_as_the_script_reads_them(tmp_path: Path) -> None:
     assert done.stdout.splitlines() == [
         "HOST=127.0.0.1",
         "PORT=5999",
+        "MGMT_PORT=15999",
+        "DIST_PORT=25999",
         "VHOST=d1__1",
         "AMQP_USER=smqPublic",
         "AMQP_PASS=smqPublic",
+        "ADMIN_USER=gridworks-admin",
         "URL=amqp://smqPublic:smqPublic@127.0.0.1:5999/d1__1",
         f"BROKER_DIR={tmp_path}/gridworks/broker/5999",
+        f"ADMIN_FILE={tmp_path}/gridworks/broker/5999/admin-credential",
     ]
+
+
+def test_the_companion_ports_follow_the_amqp_port() -> None:
+    """Management API on the port + 10000, Erlang distribution on + 20000: all valid up to
+    MAX_PORT, so brokers on several ports run side by side."""
+    assert dev_broker.management_port(5672) == 15672  # RabbitMQ's own default
+    assert dev_broker.dist_port(5672) == 25672
+    assert dev_broker.management_port(dev_broker.MAX_PORT) <= 65535
+    assert dev_broker.dist_port(dev_broker.MAX_PORT) == 65535
 
 
 def test_the_script_takes_its_url_and_port_check_from_the_facts(tmp_path: Path) -> None:
@@ -132,10 +145,12 @@ def port_free(port: int) -> bool:
 
 
 def spare_port() -> int:
-    """A free AMQP port whose Erlang distribution port (+20000) is free too; never 5672."""
+    """A free AMQP port whose management (+10000) and Erlang distribution (+20000) ports are
+    free too; never 5672."""
     for _ in range(200):
         port = random.randrange(20000, dev_broker.MAX_PORT + 1)
-        if port != SHARED_PORT and port_free(port) and port_free(port + 20000):
+        companions = (dev_broker.management_port(port), dev_broker.dist_port(port))
+        if port != SHARED_PORT and port_free(port) and all(map(port_free, companions)):
             return port
     raise RuntimeError("no spare port pair found")
 
