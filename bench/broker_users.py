@@ -19,14 +19,14 @@ from pathlib import Path
 
 from gridworks.actors import dev_broker
 from gridworks.actors.broker_admin import admin_for
+from gridworks.table import format_table
 
 
 def main(argv: list[str]) -> int:
     sizes = [int(arg) for arg in argv] or [100, 1000, 3000]
     admin = admin_for(dev_broker.url(dev_broker.port()))
     print(f"broker users, one definitions import each ({admin.api})")
-    print("| users | provision | per user |")
-    print("|---:|---:|---:|")
+    rows: list[list[object]] = []
     for size in sizes:
         run = uuid.uuid4().hex[:8]
         aliases = [f"d1.bench{run}.ta{n:05d}" for n in range(size)]
@@ -39,7 +39,8 @@ def main(argv: list[str]) -> int:
             finally:
                 admin.delete_vhost(vhost)
                 admin.delete_users(aliases)
-        print(f"| {size:,} | {took:.2f} s | {took / size * 1000:.2f} ms |")
+        rows.append([f"{size:,}", f"{took:.2f} s", f"{took / size * 1000:.2f} ms"])
+    print(format_table(["users", "provision (one import)", "per user"], rows))
     return 0
 
 
