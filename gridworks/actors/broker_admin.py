@@ -28,7 +28,6 @@ import json
 import os
 import re
 import secrets
-import tempfile
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -40,6 +39,7 @@ from gridworks.actors import dev_broker, routing
 from gridworks.actors.broker import BrokerConfig, BrokerError, queue_name
 from gridworks.identity.alias import check_alias
 from gridworks.identity.errors import AliasError
+from gridworks.identity.private_file import write_private_file
 
 LOGINS_FORMAT: Final = "gridworks-broker-logins/1"
 HASHING_ALGORITHM: Final = "rabbit_password_hashing_sha256"
@@ -98,24 +98,13 @@ def write_logins(path: str | os.PathLike[str], logins: BrokerLogins) -> None:
         "vhost": logins.vhost,
         "logins": dict(logins._passwords),
     }
+    text = json.dumps(document, indent=1) + "\n"
     try:
-        fd, temp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
-    except OSError as error:
-        raise BrokerAdminError(f"{target}: cannot write the logins: {error.strerror}") from None
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as out:
-            os.fchmod(out.fileno(), 0o600)
-            json.dump(document, out, indent=1)
-            out.write("\n")
-            out.flush()
-            os.fsync(out.fileno())
-        os.link(temp, target)  # atomic create-if-absent
+        write_private_file(target, text.encode("utf-8"))
     except FileExistsError:
         raise BrokerAdminError(f"{target}: already exists; refusing to overwrite logins") from None
     except OSError as error:
         raise BrokerAdminError(f"{target}: cannot write the logins: {error.strerror}") from None
-    finally:
-        os.unlink(temp)
 
 
 def read_logins(path: str | os.PathLike[str]) -> BrokerLogins:

@@ -24,15 +24,14 @@ from beaker.client import ApplicationClient
 
 from gridworks.contracts.deploy import Sender
 from gridworks.identity.certificates import Slot
+from gridworks.identity.record import ZERO_ADDRESS as ZERO
 from gridworks.identity.record import (
-    RECORD,
     Record,
     read_box,
     record_key,
     record_size,
     validator_key,
 )
-from gridworks.identity.record import ZERO_ADDRESS as ZERO
 from gridworks.identity.status import GNodeStatus
 
 CALL_FEE = 12_000  # covers the inner transactions: budget top-ups and mints
@@ -351,4 +350,4 @@ class FactoryClient:
             "get_gnode", caller.address, caller.signer, alias=alias, boxes=[(0, record_key(alias))]
         )
         assert isinstance(value, list)
-        return Record.decode(RECORD.encode(value))
+        return Record.from_values(value)

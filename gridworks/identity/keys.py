@@ -14,7 +14,6 @@ import binascii
 import getpass
 import json
 import os
-import tempfile
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Annotated, Any, Final, Literal
@@ -28,6 +27,7 @@ from pydantic import BaseModel, ConfigDict, PlainSerializer, PlainValidator, Val
 
 from gridworks.identity.address import AlgorandAddress
 from gridworks.identity.errors import IdentityError
+from gridworks.identity.private_file import write_private_file
 from gridworks.sandbox import ed25519
 
 KEY_FILE_FORMAT: Final = "gridworks-key/1"
@@ -271,26 +271,10 @@ def write_key_file(
         raise KeyFileError(f"{target}: already exists; refusing to overwrite a key file")
     text = encrypt_key(key, password, scrypt_n=scrypt_n).model_dump_json(indent=2) + "\n"
     try:
-        fd, temp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
-    except OSError as error:
-        raise KeyFileError(f"{target}: cannot write key file: {error.strerror}") from error
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as out:
-            os.fchmod(out.fileno(), 0o600)
-            out.write(text)
-            out.flush()
-            os.fsync(out.fileno())
-        if overwrite:
-            os.replace(temp, target)
-        else:
-            os.link(temp, target)  # atomic create-if-absent, unlike os.replace
-            os.unlink(temp)
+        write_private_file(target, text.encode("utf-8"), overwrite=overwrite)
     except FileExistsError:
-        os.unlink(temp)
         raise KeyFileError(f"{target}: already exists; refusing to overwrite a key file") from None
     except OSError as error:
-        if os.path.exists(temp):
-            os.unlink(temp)
         raise KeyFileError(f"{target}: cannot write key file: {error.strerror}") from error
 
 

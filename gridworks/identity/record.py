@@ -11,6 +11,7 @@ from __future__ import annotations
 import base64
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Any
 
 from algosdk import encoding
 from algosdk.abi import ABIType
@@ -81,12 +82,15 @@ class Record:
     @classmethod
     def decode(cls, raw: bytes) -> Record:
         try:
-            values = RECORD.decode(raw)
-            return cls(
-                GNodeRole.from_code(values[0]), GNodeStatus.from_code(values[1]), *values[2:]
-            )
+            return cls.from_values(RECORD.decode(raw))
         except Exception as error:  # algosdk raises bare errors of several kinds
             raise RecordError(f"undecodable ({type(error).__name__}: {error})") from error
+
+    @classmethod
+    def from_values(cls, values: list[Any]) -> Record:
+        """A record from its decoded ABI tuple (as a `get_gnode` call returns it); ValueError
+        for an unknown role or status byte."""
+        return cls(GNodeRole.from_code(values[0]), GNodeStatus.from_code(values[1]), *values[2:])
 
     def encode(self) -> bytes:
         values = [getattr(self, name) for name, _ in RECORD_FIELDS]
