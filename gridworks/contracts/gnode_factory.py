@@ -13,7 +13,9 @@ the opt-in and `deliver` are one atomic group sent by the holder).
 Registry: box b"g" + alias holds the GNode record (the ABI encoding of `GNodeRecord`, with fixed
 offsets for the fields that change, updated in place); box b"v" + validator address holds that
 validator's alias. Records are never deleted, so an alias is never reused, even after permanent
-deactivation.
+deactivation. Every write of a record box is logged (`identity.record.RECORD_EVENTS`: an event
+prefix, the box key, the whole record as written), so the registry as of any past round can be
+read back from blocks (`gridworks.identity.history`).
 
 Revocation (`revoke(alias, slot)`, admin): the factory claws the certificate back into its own
 account and destroys the ASA; the record's asset id becomes 0 and a new certificate of that slot
@@ -58,7 +60,14 @@ from gridworks.contracts.certs import (
 )
 from gridworks.identity.certificates import CertificateKind, Slot, arc3_url
 from gridworks.identity.record import HEAD_SIZE as HEAD
-from gridworks.identity.record import RECORD_FIELDS, RECORD_PREFIX, VALIDATOR_PREFIX, static_offset
+from gridworks.identity.record import (
+    RECORD_CREATED,
+    RECORD_FIELDS,
+    RECORD_PREFIX,
+    RECORD_UPDATED,
+    VALIDATOR_PREFIX,
+    static_offset,
+)
 from gridworks.identity.roles import SCADA_WORD, TA_WORD, GNodeRole
 from gridworks.identity.status import GNodeStatus
 
@@ -385,6 +394,23 @@ def put_record(
     )
 
 
+@pt.Subroutine(pt.TealType.none)
+def log_record(event: pt.Expr, key: pt.Expr) -> pt.Expr:
+    """Logs the record box `key` as it now is, after `event` (`RECORD_CREATED` or
+    `RECORD_UPDATED`) and the key's length: blocks carry logs but not box changes, so this is how
+    the registry's history can be read back later (`gridworks.identity.history`)."""
+    box = pt.BoxGet(key)
+    return pt.Seq(box, pt.Log(pt.Concat(event, uint16(pt.Len(key)), key, box.value())))
+
+
+def logged_created(key: pt.Expr) -> pt.Expr:
+    return log_record(pt.Bytes(RECORD_CREATED.decode()), key)
+
+
+def logged_updated(key: pt.Expr) -> pt.Expr:
+    return log_record(pt.Bytes(RECORD_UPDATED.decode()), key)
+
+
 def existing(key: pt.Expr) -> pt.Expr:
     length = pt.BoxLen(key)
     return pt.Seq(length, pt.Assert(length.hasValue(), comment="unknown alias"))
@@ -464,6 +490,7 @@ def certify_validator(
             validator.get(),
             pt.Global.zero_address(),
         ),
+        logged_created(record_key(name.load())),
         app.state.validators.increment(),
         assert_deposit_paid(before.load()),
         output.set(cert.load()),
@@ -542,6 +569,7 @@ def create_terminal_asset(
             owner.get(),
             trader.get(),
         ),
+        logged_created(record_key(name.load())),
         app.state.terminal_assets.increment(),
         assert_deposit_paid(before.load()),
     )
@@ -601,6 +629,7 @@ def issue_scada_cert(
         cert.store(mint(CertificateKind.ScadaCert, ta_alias.get())),
         pt.BoxReplace(key.load(), id_at(pt.Int(int(Slot.SCADA))), pt.Itob(cert.load())),
         pt.BoxReplace(key.load(), holder_at(pt.Int(int(Slot.SCADA))), scada.get()),
+        logged_updated(key.load()),
         app.state.scada_certs.increment(),
         assert_deposit_paid(before.load()),
         output.set(cert.load()),
@@ -627,6 +656,7 @@ def move_trading_rights(ta_alias: pt.abi.String, new_trader: pt.abi.Address) -> 
             claw(asset.load(), trader.load(), new_trader.get())
         ),
         pt.BoxReplace(key.load(), at, new_trader.get()),
+        logged_updated(key.load()),
     )
 
 
@@ -650,6 +680,7 @@ def set_status(alias: pt.abi.String, status: pt.abi.Uint8) -> pt.Expr:
             comment="status transition not allowed",
         ),
         pt.BoxReplace(key.load(), pt.Int(STATUS_AT), status.encode()),
+        logged_updated(key.load()),
     )
 
 
@@ -669,6 +700,7 @@ def revoke(alias: pt.abi.String, slot: pt.abi.Uint8) -> pt.Expr:
             asset.load(), pt.BoxExtract(key.load(), holder_at(slot.get()), pt.Int(32))
         ),
         pt.BoxReplace(key.load(), id_at(slot.get()), pt.Itob(pt.Int(0))),
+        logged_updated(key.load()),
     )
 
 
@@ -758,6 +790,8 @@ def realias(old_alias: pt.abi.String, new_alias: pt.abi.String) -> pt.Expr:
             pt.Int(STATUS_AT),
             pt.Bytes("base16", f"{GNodeStatus.PermanentlyDeactivated.code:02x}"),
         ),
+        logged_created(record_key(new.load())),
+        logged_updated(old.load()),
         app.state.terminal_assets.increment(),
         pt.If(ids[Slot.SCADA].load() != pt.Int(0)).Then(app.state.scada_certs.increment()),
         assert_deposit_paid(before.load()),

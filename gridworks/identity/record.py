@@ -41,6 +41,16 @@ RECORD = ABIType.from_string(RECORD_ABI)
 
 RECORD_PREFIX = b"g"
 VALIDATOR_PREFIX = b"v"
+
+RECORD_CREATED = b"gwr+"
+"""The log prefix of a record-created event: the factory wrote a new record box."""
+RECORD_UPDATED = b"gwr~"
+"""The log prefix of a record-updated event: the factory changed an existing record box."""
+RECORD_EVENTS = (RECORD_CREATED, RECORD_UPDATED)
+"""Every GNodeFactory app call that writes a record box logs, after the write, one event per
+box written: the 4-byte prefix, the box key's length (uint16, big-endian), the key (b"g" +
+alias), then the whole record as it now is. Records are never deleted, so there is no
+deletion event. `gridworks.identity.history` reads them back from blocks."""
 ZERO_ADDRESS = encoding.encode_address(bytes(32))
 
 _HEAD_BYTES = {"uint8": 1, "uint64": 8, "address": 32, "string": 2}  # a string's head: its offset
