@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
 import time
 
 import pika.exceptions
 
-from gridworks.actors import BrokerConfig, connect
+from gridworks.actors.broker import BrokerConfig, connect
+from gridworks.actors.host import ActorHost
+from gridworks.actors.link import BrokerLink
 from gridworks.actors.actor import ChainContext
 from gridworks.actors.atomic_tnode import AtomicTNode
 from gridworks.actors.broker import queue_name
@@ -41,29 +44,39 @@ def test_a_scada_and_its_atomic_tnode_talk(
 ) -> None:
     device = certified_device
     chain = ChainContext.of(algod, device.factory.app_id)
-    with (
-        AtomicTNode(
-            device.atomic_tnode_alias, device.atomic_tnode, chain, broker=broker_config
-        ) as atn,
-        Scada(device.scada_alias, device.scada, chain, broker=broker_config) as scada,
-    ):
-        scada.report("tank-temp-c-x100", 5230)
-        assert atn.step(max_messages=1, timeout=5) == 1
-        assert atn.readings["tank-temp-c-x100"].value == 5230
-        atn.dispatch(-2000)  # charge the thermal store
-        assert scada.step(max_messages=1, timeout=5) == 1
-        assert scada.setpoint_w == -2000
+    atn = AtomicTNode(device.atomic_tnode_alias, device.atomic_tnode)
+    scada = Scada(device.scada_alias, device.scada)
+    heard: asyncio.Queue[object] = asyncio.Queue()
+
+    async def main() -> None:
+        host = ActorHost(
+            chain, broker_config, actors=(atn, scada), listener=lambda a, r: heard.put_nowait(r)
+        )
+        async with host:
+            await scada.report("tank-temp-c-x100", 5230)
+            await asyncio.wait_for(heard.get(), 10)
+            assert atn.readings["tank-temp-c-x100"].value == 5230
+            await atn.dispatch(-2000)  # charge the thermal store
+            await asyncio.wait_for(heard.get(), 10)
+            assert scada.setpoint_w == -2000
+
+    asyncio.run(main())
 
 
 def test_idle_queues_of_a_throwaway_config_expire(broker_config: BrokerConfig) -> None:
     config = broker_config.model_copy(update={"queue_expires_ms": 300})
+    queue = queue_name(config, "d1.test.expiring")
+
+    async def declare() -> None:
+        link = BrokerLink(config)
+        await link.start()
+        await link.declare_queue(queue, config.actor_queue_arguments())
+        await link.close()
+
+    asyncio.run(declare())
+    time.sleep(1.5)  # untouched: even a passive declare would count as a use
     connection = connect(config)
     try:
-        from gridworks.actors.broker import declare_actor_queue
-
-        queue = declare_actor_queue(connection.channel(), config, "d1.test.expiring")
-        assert queue == queue_name(config, "d1.test.expiring")
-        time.sleep(1.5)  # untouched: even a passive declare would count as a use
         channel = connection.channel()
         try:
             channel.queue_declare(queue, passive=True)

@@ -1,40 +1,60 @@
-"""A GNode actor: an alias, the key that holds its certificate, a broker queue, a verifier.
+"""A GNode actor: an alias, the key that holds its certificate, and what it does with verified
+messages. An `ActorHost` runs it, with many others, on one broker connection.
 
-Everything it sends is sealed in a signed envelope; everything it receives is verified against
-the chain before `handle` sees it, and refused messages go to the dead-letter queue with their
-reason. A subclass says what it does with verified messages (`handle`) and may check that the
-verified sender is the counterparty it expects (`expect`): the verifier proves who sent a
-message, the actor decides whether that GNode may tell it this.
+Everything an actor sends is sealed in a signed envelope; everything it receives is verified
+against the chain before `handle` sees it, and refused messages go to the dead-letter queue
+with their reason. A subclass says what it does with verified messages (`handle`, async) and
+may check that the verified sender is the counterparty it expects (`expect`): the verifier
+proves who sent a message, the actor decides whether that GNode may tell it this.
+
+Sending:
+
+- `send(destination, payload)`: to one GNode's queue;
+- `broadcast(channel, payload)`: signed once, to every subscriber of `channel` (subscribe with
+  `subscribe(channel, publisher)`), each of which verifies its copy;
+- `request(destination, payload)` / `reply(request, payload)`: a reply carries the request's
+  message id as its AMQP correlation id, and is taken as the answer only if it comes, verified,
+  from the GNode asked.
+
+Every send returns once the broker has confirmed the message (stored, persistent).
+
+Handlers are coroutines run one message at a time per actor, each actor on its own task: a
+slow handler delays only its own actor. A handler must not block the event loop (run CPU-heavy
+work with `asyncio.to_thread`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+import asyncio
 from dataclasses import dataclass
-from pathlib import Path
+from typing import TYPE_CHECKING
 
-import pika
 from algosdk.v2client.algod import AlgodClient
 from pydantic import BaseModel
 
-from gridworks.actors.broker import BrokerConfig, connect
-from gridworks.actors.consumer import VerifyingConsumer, handler_refusal
+from gridworks.actors import routing
 from gridworks.actors.messages import MESSAGE_TYPES
-from gridworks.actors.publisher import SignedPublisher
 from gridworks.identity.chain import genesis_hash
-from gridworks.identity.chain_cache import ChainCache
 from gridworks.identity.envelope import MessageSigner, SignedEnvelope, seal
 from gridworks.identity.errors import IdentityError
 from gridworks.identity.rejection import RejectReason
-from gridworks.identity.replay import ReplayGuard
 from gridworks.identity.roles import GNodeRole
-from gridworks.identity.verifier import Policy, Rejected, Verified, Verifier
+from gridworks.identity.verifier import Verified
+
+if TYPE_CHECKING:
+    from gridworks.actors.host import ActorHost
+
+DEFAULT_TTL_MS = 60_000
 
 
 class CounterpartyError(IdentityError):
     """A verified message from a GNode that is not this actor's counterparty for it."""
 
     reason = RejectReason.NOT_COUNTERPARTY
+
+
+class NotHosted(RuntimeError):
+    """The actor is not running on an `ActorHost` yet."""
 
 
 @dataclass(frozen=True)
@@ -50,63 +70,44 @@ class ChainContext:
         return cls(algod, factory_app_id, genesis_hash(algod))
 
 
-Listener = Callable[["Actor", Verified | Rejected], None]
+@dataclass(frozen=True)
+class Subscription:
+    channel: str
+    publisher: str | None = None
+    """Only broadcasts from this GNode (enforced by the binding and re-checked on arrival)."""
 
 
 class Actor:
-    """Send signed messages as `alias`; receive verified ones on `alias`'s queue."""
+    """Send signed messages as `alias`; handle verified ones (override `handle`)."""
 
-    def __init__(
-        self,
-        alias: str,
-        key: MessageSigner,
-        chain: ChainContext,
-        *,
-        broker: BrokerConfig | None = None,
-        policy: Policy | None = None,
-        listener: Listener | None = None,
-        follow_chain: bool = True,
-        replay_path: Path | str | None = None,
-    ) -> None:
-        """`replay_path`: a SQLite file remembering accepted message ids across restarts."""
+    def __init__(self, alias: str, key: MessageSigner) -> None:
         self.alias = alias
         self.key = key
-        self.chain = chain
-        self.broker = broker or BrokerConfig()
-        self.listener = listener
-        self.policy = policy or Policy()
-        self.cache = ChainCache(
-            chain.algod,
-            watch_app_ids=(chain.factory_app_id,),
-            max_staleness_rounds=self.policy.max_staleness_rounds,
-            follow=follow_chain,
-            poll_seconds=0.25,  # how long close() may wait for the follower's long poll
-        )
-        self.verifier = Verifier(
-            chain.algod,
-            chain.factory_app_id,
-            receivers=(alias,),
-            policy=self.policy,
-            message_types=MESSAGE_TYPES,
-            genesis_hash=chain.genesis_hash,
-            cache=self.cache,
-            replay=ReplayGuard(path=replay_path),
-        )
-        self.connection: pika.BlockingConnection = connect(self.broker)
-        self.publisher = SignedPublisher(self.connection, self.broker)
-        self.consumer = VerifyingConsumer(
-            self.connection,
-            self.broker,
-            alias,
-            self.verifier.verify,
-            self._accepted,
-            on_reject=self._refused,
-        )
-        self.cache.start()
+        self.host: ActorHost | None = None
+        self.subscriptions: list[Subscription] = []
+        self._requests: dict[str, tuple[str, asyncio.Future[Verified]]] = {}
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({self.alias!r})"
+
+    # ---- life -------------------------------------------------------------------------------
+
+    async def on_start(self) -> None:
+        """Called once the actor's queue is consuming (subscribe here, or send first words)."""
+
+    async def on_stop(self) -> None:
+        """Called when the host stops."""
+
+    def _host(self) -> ActorHost:
+        if self.host is None:
+            raise NotHosted(f"{self} is not running on an ActorHost; add it to one")
+        return self.host
 
     # ---- sending ----------------------------------------------------------------------------
 
-    def seal(self, destination: str, payload: BaseModel, *, ttl_ms: int = 60_000) -> SignedEnvelope:
+    def seal(
+        self, destination: str, payload: BaseModel, *, ttl_ms: int = DEFAULT_TTL_MS
+    ) -> SignedEnvelope:
         """Sign `payload` (a registered message type) from this actor to `destination`."""
         message_type, version = MESSAGE_TYPES.type_of(type(payload))
         return seal(
@@ -116,65 +117,99 @@ class Actor:
             payload=payload,
             source=self.alias,
             destination=destination,
-            genesis_hash=self.chain.genesis_hash,
+            genesis_hash=self._host().chain.genesis_hash,
             ttl_ms=ttl_ms,
         )
 
-    def send(self, destination: str, payload: BaseModel, *, ttl_ms: int = 60_000) -> SignedEnvelope:
-        """Seal and publish (confirmed by the broker, routed to the destination's queue)."""
+    async def send(
+        self,
+        destination: str,
+        payload: BaseModel,
+        *,
+        ttl_ms: int = DEFAULT_TTL_MS,
+        correlation_id: str | None = None,
+    ) -> SignedEnvelope:
+        """Seal and publish to `destination`'s queue; returns once the broker confirmed it."""
         envelope = self.seal(destination, payload, ttl_ms=ttl_ms)
-        self.publisher.publish(envelope)
+        key = routing.routing_key(self.alias, envelope.header.type, destination)
+        await self._host().publish(envelope, key, correlation_id=correlation_id)
         return envelope
 
-    def send_all(
-        self, destination: str, payloads: Iterable[BaseModel], *, ttl_ms: int = 60_000
-    ) -> int:
-        """Seal and publish a stream of payloads in order (e.g. a burst of readings); the next
-        is sealed while the broker confirms the current one. Returns how many were sent."""
-        return self.publisher.publish_all(
-            self.seal(destination, payload, ttl_ms=ttl_ms) for payload in payloads
+    async def broadcast(
+        self, channel: str, payload: BaseModel, *, ttl_ms: int = DEFAULT_TTL_MS
+    ) -> SignedEnvelope:
+        """Seal once (destination: the channel) and publish to every subscriber of `channel`."""
+        envelope = self.seal(channel, payload, ttl_ms=ttl_ms)
+        key = routing.broadcast_key(self.alias, envelope.header.type, channel)
+        await self._host().publish(envelope, key, mandatory=False)
+        return envelope
+
+    async def request(
+        self,
+        destination: str,
+        payload: BaseModel,
+        *,
+        timeout: float = 10.0,
+        ttl_ms: int = DEFAULT_TTL_MS,
+    ) -> Verified:
+        """Send `payload` and wait for `destination`'s verified reply; TimeoutError if none."""
+        envelope = self.seal(destination, payload, ttl_ms=ttl_ms)
+        message_id = envelope.header.message_id
+        future: asyncio.Future[Verified] = asyncio.get_running_loop().create_future()
+        self._requests[message_id] = (destination, future)
+        try:
+            key = routing.routing_key(self.alias, envelope.header.type, destination)
+            await self._host().publish(envelope, key)
+            return await asyncio.wait_for(future, timeout)
+        finally:
+            self._requests.pop(message_id, None)
+
+    async def reply(
+        self, request: Verified, payload: BaseModel, *, ttl_ms: int = DEFAULT_TTL_MS
+    ) -> SignedEnvelope:
+        """Answer a verified request: to its sender, correlated by the request's message id."""
+        return await self.send(
+            request.header.source,
+            payload,
+            ttl_ms=ttl_ms,
+            correlation_id=request.header.message_id,
         )
+
+    def answer_to(self, verified: Verified, correlation_id: str | None) -> bool:
+        """Resolve a pending `request` with `verified` if it is that request's reply from the
+        GNode asked; True if it was (then it is not handed to `handle`)."""
+        if correlation_id is None:
+            return False
+        pending = self._requests.get(correlation_id)
+        if pending is None:
+            return False
+        asked, future = pending
+        if verified.sender.alias != asked or future.done():
+            return False
+        future.set_result(verified)
+        return True
 
     # ---- receiving --------------------------------------------------------------------------
 
-    def step(self, max_messages: int | None = None, timeout: float = 0.5) -> int:
-        """Handle what is waiting on the queue (see `VerifyingConsumer.drain`)."""
-        return self.consumer.drain(max_messages, timeout)
+    async def subscribe(self, channel: str, publisher: str | None = None) -> None:
+        """Receive `channel`'s broadcasts (from `publisher` only, if given) from now on."""
+        subscription = Subscription(channel, publisher)
+        if subscription in self.subscriptions:
+            return
+        self.subscriptions.append(subscription)
+        if self.host is not None:
+            await self.host.subscribe(self, subscription)
 
-    def handle(self, verified: Verified) -> None:
+    async def handle(self, verified: Verified) -> None:
         """What the actor does with a verified message; raise to refuse it (dead-lettered)."""
 
     @staticmethod
-    def expect(verified: Verified, role: GNodeRole, terminal_asset: str | None) -> None:
-        """Refuse a verified sender that is not `role` speaking for `terminal_asset`."""
+    def expect(verified: Verified, role: GNodeRole, terminal_asset: str | None = None) -> None:
+        """Refuse a verified sender that is not `role` (speaking for `terminal_asset`)."""
         sender = verified.sender
         if sender.role is not role or sender.terminal_asset != terminal_asset:
+            device = f" of {terminal_asset}" if terminal_asset else ""
             raise CounterpartyError(
                 f"{sender.alias} ({sender.role} for {sender.terminal_asset}) is not the "
-                f"{role} of {terminal_asset}"
+                f"{role}{device}"
             )
-
-    def _accepted(self, verified: Verified) -> None:
-        try:
-            self.handle(verified)
-        except Exception as error:  # the consumer dead-letters it with this reason
-            if self.listener is not None:
-                self.listener(self, handler_refusal(verified, error))
-            raise
-        if self.listener is not None:
-            self.listener(self, verified)
-
-    def _refused(self, rejected: Rejected, _properties: pika.BasicProperties) -> None:
-        if self.listener is not None:
-            self.listener(self, rejected)
-
-    def close(self) -> None:
-        self.verifier.close()
-        if self.connection.is_open:
-            self.connection.close()
-
-    def __enter__(self) -> Actor:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()

@@ -3,25 +3,23 @@ telemetry from the device's Scada, and no one else's, and dispatches the Scada."
 
 from __future__ import annotations
 
-from typing import Any
-
 from gridworks.actors.actor import Actor
 from gridworks.actors.messages import Dispatch, Telemetry
 from gridworks.identity.authority import SCADA_WORD, TA_WORD
-from gridworks.identity.envelope import SignedEnvelope, now_ms
+from gridworks.identity.envelope import MessageSigner, SignedEnvelope, now_ms
 from gridworks.identity.roles import GNodeRole
 from gridworks.identity.verifier import Verified
 
 
 class AtomicTNode(Actor):
-    def __init__(self, alias: str, *args: Any, **kwargs: Any) -> None:
-        super().__init__(alias, *args, **kwargs)
+    def __init__(self, alias: str, key: MessageSigner) -> None:
+        super().__init__(alias, key)
         self.terminal_asset = f"{alias}.{TA_WORD}"
         self.scada = f"{alias}.{SCADA_WORD}"
         self.readings: dict[str, Telemetry] = {}
         """The latest verified reading per channel."""
 
-    def handle(self, verified: Verified) -> None:
+    async def handle(self, verified: Verified) -> None:
         self.expect(verified, GNodeRole.Scada, self.terminal_asset)
         message = verified.message
         if isinstance(message, Telemetry):
@@ -29,9 +27,9 @@ class AtomicTNode(Actor):
                 raise ValueError(f"telemetry about {message.terminal_asset}, not this device")
             self.readings[message.channel] = message
 
-    def dispatch(self, setpoint_w: int, *, for_ms: int = 15 * 60_000) -> SignedEnvelope:
+    async def dispatch(self, setpoint_w: int, *, for_ms: int = 15 * 60_000) -> SignedEnvelope:
         """Tell the Scada to run the device at `setpoint_w` for `for_ms`."""
         order = Dispatch(
             terminal_asset=self.terminal_asset, setpoint_w=setpoint_w, until_ms=now_ms() + for_ms
         )
-        return self.send(self.scada, order)
+        return await self.send(self.scada, order)

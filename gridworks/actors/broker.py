@@ -1,14 +1,21 @@
 """The RabbitMQ side of GNode actors: where the broker is, and the queues and exchanges they use.
 
-Topology (all durable, so a broker restart loses nothing that was confirmed):
+Topology (all durable, messages persistent, so a broker restart loses nothing confirmed):
 
-- ``exchange`` (direct): every signed envelope is published here with routing key = the
-  destination alias; each actor's queue is bound with its own alias.
+- ``exchange`` (topic, `routing.EXCHANGE` by default): every signed envelope is published
+  here with the routing key ``<sender>.<type>.<receiver>`` (`gridworks.actors.routing`). Each
+  actor's queue (`queue_name`) is bound with ``*.*.<its alias>`` and with the broadcast
+  channels it subscribes to.
+- each actor queue holds at most ``max_queue_length`` messages and then refuses new ones
+  (``x-overflow: reject-publish``: the publisher's confirm is a nack), so a flooding sender
+  fills only its receiver's queue, and is told so, instead of the broker's memory.
 - ``dead_letter_exchange`` (fanout) and ``dead_letter_queue`` bound to it: where refused
-  messages go (published there by the consumer, with the reason in headers) and where the
-  broker itself dead-letters what a crashing verifier nacked or what expired in an actor queue.
-  Fanout, because dead letters keep their original routing key (an actor alias) and must all
-  land in the one queue.
+  messages go (published there by the runtime, with the reason in headers) and where the
+  broker itself dead-letters what expired in an actor queue. Fanout, because dead letters keep
+  their original routing key and must all land in the one queue.
+- ``ear_queue`` (if ``ear``): bound with ``#``, a copy of every message on the exchange, for
+  the archive (`gridworks.actors.ear`). It drops its oldest messages beyond
+  ``ear_max_length`` rather than refuse a publish.
 """
 
 from __future__ import annotations
@@ -19,7 +26,6 @@ from urllib.parse import unquote, urlsplit
 
 import pika
 import pika.exceptions
-from pika.adapters.blocking_connection import BlockingChannel
 from pydantic import BaseModel, ConfigDict, Field
 
 from gridworks.actors import dev_broker
@@ -57,15 +63,41 @@ class BrokerConfig(BaseModel):
 
     url: str = Field(default_factory=_default_url, repr=False)
     """An AMQP URL; it may hold a password, so it is never logged or shown (see `where`)."""
-    exchange: str = "gridworks.actors"
+    exchange: str = "gridworks.topic"
     dead_letter_exchange: str = "gridworks.dead-letter"
     dead_letter_queue: str = "gridworks.dead-letter"
     queue_expires_ms: int | None = Field(default=None, ge=1)
     """If set, queues unused for this long are deleted by the broker (``x-expires``): for
     throw-away topologies such as tests'. None keeps them until deleted."""
 
+    max_queue_length: int = Field(default=10_000, ge=1)
+    """Messages an actor queue holds before it refuses more (reject-publish)."""
+    ear: bool = True
+    """Keep a copy of every message in `ear_queue` for the archive."""
+    ear_max_length: int = Field(default=1_000_000, ge=1)
+
+    @property
+    def ear_queue(self) -> str:
+        return f"{self.exchange}.ear"
+
     def queue_arguments(self) -> dict[str, int]:
         return {} if self.queue_expires_ms is None else {"x-expires": self.queue_expires_ms}
+
+    def actor_queue_arguments(self) -> dict[str, object]:
+        """An actor queue's: dead letters to `dead_letter_exchange`, bounded, reject-publish."""
+        return {
+            "x-dead-letter-exchange": self.dead_letter_exchange,
+            "x-max-length": self.max_queue_length,
+            "x-overflow": "reject-publish",
+            **self.queue_arguments(),
+        }
+
+    def ear_queue_arguments(self) -> dict[str, object]:
+        return {
+            "x-max-length": self.ear_max_length,
+            "x-overflow": "drop-head",
+            **self.queue_arguments(),
+        }
 
     @property
     def user(self) -> str:
@@ -99,7 +131,7 @@ class BrokerConfig(BaseModel):
     __str__ = __repr__
 
 
-def _scrub(text: str, config: BrokerConfig) -> str:
+def scrub(text: str, config: BrokerConfig) -> str:
     """`text` without the URL's password, in case a library echoes it."""
     password = urlsplit(config.url).password
     if password:
@@ -114,7 +146,7 @@ def connect(config: BrokerConfig | None = None, *, timeout: float = 5.0) -> pika
         params = config.parameters(timeout=timeout)
     except Exception as error:
         raise BrokerError(
-            f"the broker URL is not valid: {type(error).__name__}: {_scrub(str(error), config)}"
+            f"the broker URL is not valid: {type(error).__name__}: {scrub(str(error), config)}"
         ) from None
     try:
         connection = pika.BlockingConnection(params)
@@ -129,35 +161,12 @@ def connect(config: BrokerConfig | None = None, *, timeout: float = 5.0) -> pika
             "or run scripts/broker start to provision the dev broker"
         ) from None
     except pika.exceptions.AMQPError as error:
-        cause = _scrub(repr(error), config)
+        cause = scrub(repr(error), config)
         raise BrokerError(
             f"no RabbitMQ broker answered at {config.where} ({cause}); run scripts/broker start"
         ) from None
     log.info("connected to the broker at %s as %s", config.where, config.user)
     return connection
-
-
-def declare_topology(channel: BlockingChannel, config: BrokerConfig) -> None:
-    """The shared exchanges and the dead-letter queue (idempotent)."""
-    channel.exchange_declare(
-        exchange=config.exchange, exchange_type="direct", durable=True, auto_delete=False
-    )
-    channel.exchange_declare(
-        exchange=config.dead_letter_exchange,
-        exchange_type="fanout",
-        durable=True,
-        auto_delete=False,
-    )
-    channel.queue_declare(
-        queue=config.dead_letter_queue,
-        durable=True,
-        exclusive=False,
-        auto_delete=False,
-        arguments=config.queue_arguments() or None,
-    )
-    channel.queue_bind(
-        queue=config.dead_letter_queue, exchange=config.dead_letter_exchange, routing_key=""
-    )
 
 
 def queue_name(config: BrokerConfig, alias: str) -> str:
@@ -167,31 +176,3 @@ def queue_name(config: BrokerConfig, alias: str) -> str:
     (the demo's, a test's, the default) gets queues of its own.
     """
     return f"{config.exchange}:{check_alias(alias)}"
-
-
-def declare_actor_queue(channel: BlockingChannel, config: BrokerConfig, alias: str) -> str:
-    """The actor's durable queue, bound to the exchange with its alias; returns the name.
-
-    Its ``x-dead-letter-exchange`` sends what the consumer nacks (a crashing verifier) or what
-    expires there to the dead-letter queue instead of dropping it.
-    """
-    queue = queue_name(config, alias)
-    declare_topology(channel, config)
-    try:
-        channel.queue_declare(
-            queue=queue,
-            durable=True,
-            exclusive=False,
-            auto_delete=False,
-            arguments={
-                "x-dead-letter-exchange": config.dead_letter_exchange,
-                **config.queue_arguments(),
-            },
-        )
-    except pika.exceptions.ChannelClosedByBroker as error:
-        raise BrokerError(
-            f"cannot declare queue {queue!r}: the broker says {error.reply_text}; an existing "
-            "queue of that name was declared differently (delete it to start afresh)"
-        ) from None
-    channel.queue_bind(queue=queue, exchange=config.exchange, routing_key=alias)
-    return queue

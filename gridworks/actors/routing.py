@@ -11,9 +11,17 @@ A routing key is three words, ``<sender>.<type>.<receiver>``:
 - ``type`` is the message type name with its dots written as ``_`` (type names hold
   ``[a-z0-9.-]``, so ``-`` is taken): ``gridworks.telemetry`` -> ``gridworks_telemetry``.
 
+A broadcast goes to a named channel rather than to one receiver: its receiver word is the
+channel's name (alias-shaped, e.g. ``d1.time`` for the timesteps of a run) written as an alias
+word behind ``bc_`` (``bc_d1-time``), which no alias word can be (aliases hold no ``_``). Its
+envelope's destination is the channel's name; it is signed once, and each subscriber's queue
+gets a copy (bound with ``<publisher>.*.bc_<channel>``, or ``*.*.bc_<channel>`` for any
+publisher) that the subscriber verifies itself.
+
 A receiver's queue is bound with ``*.*.<receiver>``. The broker enforces the sender: each
 user's topic permission on the exchange lets it publish only routing keys whose first word is
-its own alias (`sender_pattern`), and bind only keys addressed to itself (`binding_pattern`).
+its own alias (`sender_pattern`), and bind only keys addressed to itself or to a broadcast
+channel (`binding_pattern`; broadcasts are readable by every member of the vhost).
 RabbitMQ applies topic permissions to topic exchanges only, hence a topic exchange.
 """
 
@@ -36,10 +44,16 @@ class RoutingKeyError(ValueError):
     """A routing key, alias or type name does not follow the convention."""
 
 
+BROADCAST = "bc_"
+"""What starts the receiver word of a broadcast's routing key."""
+
+
 class Route(NamedTuple):
     sender: str
     message_type: str
     receiver: str
+    """The receiving alias, or for a broadcast the channel's name."""
+    broadcast: bool = False
 
 
 def alias_word(alias: str) -> str:
@@ -60,9 +74,19 @@ def routing_key(sender: str, message_type: str, receiver: str) -> str:
     return f"{alias_word(sender)}.{type_word(message_type)}.{alias_word(receiver)}"
 
 
+def broadcast_key(sender: str, message_type: str, channel: str) -> str:
+    """``<sender>.<type>.bc_<channel>``: what `sender` broadcasts a `message_type` on
+    `channel` with."""
+    return f"{alias_word(sender)}.{type_word(message_type)}.{BROADCAST}{alias_word(channel)}"
+
+
 def parse(key: str) -> Route:
-    """The sender, type and receiver a routing key names; `RoutingKeyError` if it is not one."""
+    """The sender, type and receiver (or channel) a routing key names; `RoutingKeyError` if it
+    is not one."""
     words = key.split(".")
+    broadcast = len(words) == 3 and words[2].startswith(BROADCAST)
+    if broadcast:
+        words[2] = words[2][len(BROADCAST) :]
     if (
         len(words) != 3
         or not _ALIAS_WORD.fullmatch(words[0])
@@ -71,12 +95,21 @@ def parse(key: str) -> Route:
     ):
         raise RoutingKeyError(f"not a <sender>.<type>.<receiver> routing key: {key!r}")
     sender, kind, receiver = words
-    return Route(sender.replace("-", "."), kind.replace("_", "."), receiver.replace("-", "."))
+    return Route(
+        sender.replace("-", "."), kind.replace("_", "."), receiver.replace("-", "."), broadcast
+    )
 
 
 def binding_key(receiver: str) -> str:
     """What `receiver`'s queue is bound to the exchange with: every message addressed to it."""
     return f"*.*.{alias_word(receiver)}"
+
+
+def subscription_key(channel: str, publisher: str | None = None) -> str:
+    """What a subscriber's queue is bound with to get `channel`'s broadcasts (from
+    `publisher` only, or from anyone)."""
+    sender = "*" if publisher is None else alias_word(publisher)
+    return f"{sender}.*.{BROADCAST}{alias_word(channel)}"
 
 
 def sender_pattern(alias: str) -> str:
@@ -85,5 +118,7 @@ def sender_pattern(alias: str) -> str:
 
 
 def binding_pattern(alias: str) -> str:
-    """The topic-permission ``read`` regex of `alias`: binding only to keys addressed to it."""
-    return f"^{re.escape(binding_key(alias))}$"
+    """The topic-permission ``read`` regex of `alias`: binding only to keys addressed to it,
+    or to any broadcast channel."""
+    own = re.escape(binding_key(alias))
+    return f"^(?:{own}|(?:\\*|[a-z0-9-]+)\\.\\*\\.{BROADCAST}[a-z0-9-]+)$"

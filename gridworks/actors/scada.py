@@ -7,35 +7,33 @@ Its alias is the AtomicTNode's plus ``.scada``; the TerminalAsset's is the Atomi
 
 from __future__ import annotations
 
-from typing import Any
-
 from gridworks.actors.actor import Actor
 from gridworks.actors.messages import Dispatch, Telemetry
 from gridworks.identity.authority import SCADA_WORD, TA_WORD
-from gridworks.identity.envelope import SignedEnvelope, now_ms
+from gridworks.identity.envelope import MessageSigner, SignedEnvelope, now_ms
 from gridworks.identity.roles import GNodeRole
 from gridworks.identity.verifier import Verified
 
 
 class Scada(Actor):
-    def __init__(self, alias: str, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, alias: str, key: MessageSigner) -> None:
         words = alias.split(".")
         if words[-1] != SCADA_WORD:
             raise ValueError(f"a Scada's alias ends in .{SCADA_WORD}: {alias}")
-        super().__init__(alias, *args, **kwargs)
+        super().__init__(alias, key)
         self.atomic_tnode = ".".join(words[:-1])
         self.terminal_asset = f"{self.atomic_tnode}.{TA_WORD}"
         self.setpoint_w: int | None = None
         self.dispatches: list[Dispatch] = []
 
-    def report(self, channel: str, value: int) -> SignedEnvelope:
+    async def report(self, channel: str, value: int) -> SignedEnvelope:
         """Send one reading to the AtomicTNode."""
         reading = Telemetry(
             terminal_asset=self.terminal_asset, channel=channel, value=value, read_ms=now_ms()
         )
-        return self.send(self.atomic_tnode, reading)
+        return await self.send(self.atomic_tnode, reading)
 
-    def handle(self, verified: Verified) -> None:
+    async def handle(self, verified: Verified) -> None:
         self.expect(verified, GNodeRole.AtomicTNode, self.terminal_asset)
         message = verified.message
         if isinstance(message, Dispatch):

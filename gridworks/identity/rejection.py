@@ -47,6 +47,10 @@ class RejectReason(StrEnum):
     CHAIN_UNAVAILABLE = "CHAIN_UNAVAILABLE"  # the chain could not be read: refuse, do not guess
     # replay
     REPLAY = "REPLAY"  # this message id was already accepted within its validity window
+    # the receiving runtime, before verification (cheap checks on what the broker vouches for)
+    RATE_LIMITED = "RATE_LIMITED"  # the sender went over its rate to this receiver
+    WRONG_ROUTE = "WRONG_ROUTE"  # the routing key is not the convention's, or disagrees with
+    # the signed envelope (sender, type, receiver), or names a broadcast not subscribed to
     # the receiving actor, after verification
     NOT_COUNTERPARTY = "NOT_COUNTERPARTY"  # verified, but not a GNode this actor takes it from
     HANDLER_FAILED = "HANDLER_FAILED"  # verified, but the actor's handler failed on it

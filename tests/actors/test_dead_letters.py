@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pika
 
-from gridworks.actors import DeadLetter
+from gridworks.actors.dead_letters import DeadLetter
 from gridworks.actors.dead_letters import (
     DETAIL_HEADER,
     MAX_DETAIL_CHARS,
