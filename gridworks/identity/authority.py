@@ -11,19 +11,42 @@ A message's source alias names a claim, and the claim names the certificate that
 For these device-linked roles the TerminalAsset's record must also hold together: its TaDeed
 and TaTradingRights (and the ScadaCert for a Scada) are live, issued by the factory and bound to
 the same TerminalAsset alias. A role with no certificate on chain is not registered.
+
+The rules read the chain through a `FactoryView`: a `FactoryReader` judges the chain now (the
+live verifier), a `gridworks.identity.history.FactoryAsOf` judges it as of a past round (the
+ear's re-verification of archived messages), with the same rules.
 """
 
 from __future__ import annotations
 
 import base64
+from typing import Any, Protocol
 
 from pydantic import BaseModel, ConfigDict
 
 from gridworks.identity.certificates import CertificateKind, metadata_hash
-from gridworks.identity.chain import FactoryReader, Verdict
+from gridworks.identity.chain import Verdict
 from gridworks.identity.record import Record
 from gridworks.identity.rejection import RejectReason
 from gridworks.identity.roles import SCADA_WORD, TA_WORD, GNodeRole
+
+
+class FactoryView(Protocol):
+    """What the rules read: one GNodeFactory's registry and certificates, at one moment."""
+
+    @property
+    def app_id(self) -> int: ...
+
+    @property
+    def address(self) -> str: ...
+
+    def record(self, alias: str) -> Record | None: ...
+
+    def asset_params(self, asset_id: int) -> dict[str, Any] | None: ...
+
+    def check_record(
+        self, address: str, alias: str, kind: CertificateKind | str, record: Record | None
+    ) -> Verdict: ...
 
 
 class Claim(BaseModel):
@@ -63,12 +86,12 @@ class Refusal(BaseModel):
     detail: str
 
 
-def claim_for(factory: FactoryReader, alias: str) -> Claim | Refusal:
+def claim_for(factory: FactoryView, alias: str) -> Claim | Refusal:
     """The claim `alias` makes (may read the registry to tell a validator from an AtomicTNode)."""
     return _resolve(factory, alias)[0]
 
 
-def _resolve(factory: FactoryReader, alias: str) -> tuple[Claim | Refusal, Record | None]:
+def _resolve(factory: FactoryView, alias: str) -> tuple[Claim | Refusal, Record | None]:
     """The claim, and the record of its `record_alias` when telling the claim apart read it."""
     words = alias.split(".")
     parent = ".".join(words[:-1])
@@ -119,7 +142,7 @@ def _resolve(factory: FactoryReader, alias: str) -> tuple[Claim | Refusal, Recor
     return refusal, None
 
 
-def _device_refusal(factory: FactoryReader, claim: Claim, record: Record) -> Refusal | None:
+def _device_refusal(factory: FactoryView, claim: Claim, record: Record) -> Refusal | None:
     """None when the TerminalAsset's certificates hold together, else why not.
 
     The claim's own certificate was checked already (`FactoryReader.check_record`), so only the
@@ -154,7 +177,7 @@ def _device_refusal(factory: FactoryReader, claim: Claim, record: Record) -> Ref
     return None
 
 
-def authorize(factory: FactoryReader, address: str, alias: str) -> ProvenIdentity | Refusal:
+def authorize(factory: FactoryView, address: str, alias: str) -> ProvenIdentity | Refusal:
     """Does `address` hold, now, the certificate that makes it the GNode `alias`?"""
     claim, record = _resolve(factory, alias)
     if isinstance(claim, Refusal):

@@ -245,7 +245,8 @@ class FactoryReader:
         assert isinstance(info, dict)
         return cast(dict[str, Any], info["params"])
 
-    def _held(self, address: str) -> dict[int, int]:
+    def holdings(self, address: str) -> dict[int, int]:
+        """The account's asset amounts (asset id -> amount), now."""
         info = self.algod.account_info(address)
         assert isinstance(info, dict)
         return {int(a["asset-id"]): int(a["amount"]) for a in info.get("assets", [])}
@@ -277,7 +278,7 @@ class FactoryReader:
             if slot == Slot.SCADA and record.scada == ZERO_ADDRESS:
                 return Verdict.no(RejectReason.NO_CERTIFICATE, f"{alias} has no {kind} issued")
             return Verdict.no(RejectReason.REVOKED, f"the {kind} of {alias} was revoked")
-        held = self._held(address)
+        held = self.holdings(address)
         if held.get(asset_id, 0) != 1:
             return self._explain_missing(address, alias, kind, asset_id, held)
         params = self.asset_params(asset_id)

@@ -96,6 +96,90 @@ class Rejected(BaseModel):
         return f"{self.reason}: {self.detail}"
 
 
+def check_header(
+    header: Header,
+    policy: Policy,
+    *,
+    genesis_hash: str,
+    receivers: frozenset[str] | None,
+    now: int,
+) -> Rejected | None:
+    """The header policy (algorithm, network, destination, times) of a message received at
+    `now` (ms); None if it passes. `receivers` None skips the destination check (an auditor
+    reading every receiver's messages, `gridworks.identity.audit`)."""
+
+    def no(reason: RejectReason, detail: str) -> Rejected:
+        return Rejected(reason=reason, detail=detail, header=header)
+
+    if header.algorithm not in policy.algorithms:
+        allowed = ", ".join(sorted(policy.algorithms))
+        return no(
+            RejectReason.UNSUPPORTED_ALGORITHM,
+            f"algorithm {header.algorithm!r} is not accepted (allowed: {allowed})",
+        )
+    if header.genesis_hash != genesis_hash:
+        return no(
+            RejectReason.WRONG_NETWORK,
+            f"signed for the chain with genesis hash {header.genesis_hash}, "
+            f"not this one ({genesis_hash})",
+        )
+    if receivers is not None and header.destination not in receivers:
+        return no(
+            RejectReason.WRONG_DESTINATION,
+            f"addressed to {header.destination}, not to {', '.join(sorted(receivers))}",
+        )
+    skew = policy.max_clock_skew_ms
+    if header.created_ms > now + skew:
+        ahead = (header.created_ms - now) / 1000
+        return no(
+            RejectReason.FUTURE_DATED,
+            f"created {ahead:.1f} s in the future (allowed skew {skew / 1000:g} s)",
+        )
+    if header.expires_ms < header.created_ms:
+        return no(RejectReason.SCHEMA, "header: expires_ms is before created_ms")
+    if header.expires_ms - header.created_ms > policy.max_ttl_ms:
+        ttl = (header.expires_ms - header.created_ms) / 1000
+        return no(
+            RejectReason.TTL_TOO_LONG,
+            f"valid for {ttl:g} s; at most {policy.max_ttl_ms / 1000:g} s is accepted",
+        )
+    if now > header.expires_ms + skew:
+        ago = (now - header.expires_ms) / 1000
+        return no(RejectReason.EXPIRED, f"expired {ago:.1f} s ago")
+    if now - header.created_ms > policy.max_age_ms:
+        age = (now - header.created_ms) / 1000
+        return no(
+            RejectReason.STALE,
+            f"created {age:.1f} s ago; messages older than "
+            f"{policy.max_age_ms / 1000:g} s are not taken",
+        )
+    return None
+
+
+def check_payload(
+    envelope: SignedEnvelope, message_types: MessageTypes | None
+) -> BaseModel | Rejected | None:
+    """The payload as its registered model (None when no types are given), or why not."""
+    if message_types is None:
+        return None
+    header = envelope.header
+    model = message_types.model(header.type, header.version)
+    if model is None:
+        return Rejected(
+            reason=RejectReason.UNKNOWN_TYPE,
+            detail=f"message type {header.type} v{header.version} is not known here",
+            header=header,
+        )
+    try:
+        return model.model_validate(envelope.payload)
+    except ValidationError as error:
+        problems = "; ".join(
+            f"payload.{'.'.join(str(p) for p in item['loc'])}: {item['msg']}"
+            for item in error.errors()[:3]
+        )
+        return Rejected(reason=RejectReason.SCHEMA, detail=problems, header=header)
+
+
 @dataclass
 class Verifier:
     """Checks envelopes addressed to `receivers` against one GNodeFactory on one network."""
@@ -165,75 +249,17 @@ class Verifier:
     # ---- the checks -----------------------------------------------------------------------
 
     def _policy(self, header: Header) -> Rejected | None:
-        policy = self.policy
-
-        def no(reason: RejectReason, detail: str) -> Rejected:
-            return Rejected(reason=reason, detail=detail, header=header)
-
-        if header.algorithm not in policy.algorithms:
-            allowed = ", ".join(sorted(policy.algorithms))
-            return no(
-                RejectReason.UNSUPPORTED_ALGORITHM,
-                f"algorithm {header.algorithm!r} is not accepted (allowed: {allowed})",
-            )
-        if header.genesis_hash != self.genesis_hash:
-            return no(
-                RejectReason.WRONG_NETWORK,
-                f"signed for the chain with genesis hash {header.genesis_hash}, "
-                f"not this one ({self.genesis_hash})",
-            )
-        if header.destination not in self.receivers:
-            return no(
-                RejectReason.WRONG_DESTINATION,
-                f"addressed to {header.destination}, not to {', '.join(sorted(self.receivers))}",
-            )
-        now = self.clock()
-        skew = policy.max_clock_skew_ms
-        if header.created_ms > now + skew:
-            ahead = (header.created_ms - now) / 1000
-            return no(
-                RejectReason.FUTURE_DATED,
-                f"created {ahead:.1f} s in the future (allowed skew {skew / 1000:g} s)",
-            )
-        if header.expires_ms < header.created_ms:
-            return no(RejectReason.SCHEMA, "header: expires_ms is before created_ms")
-        if header.expires_ms - header.created_ms > policy.max_ttl_ms:
-            ttl = (header.expires_ms - header.created_ms) / 1000
-            return no(
-                RejectReason.TTL_TOO_LONG,
-                f"valid for {ttl:g} s; at most {policy.max_ttl_ms / 1000:g} s is accepted",
-            )
-        if now > header.expires_ms + skew:
-            ago = (now - header.expires_ms) / 1000
-            return no(RejectReason.EXPIRED, f"expired {ago:.1f} s ago")
-        if now - header.created_ms > policy.max_age_ms:
-            age = (now - header.created_ms) / 1000
-            return no(
-                RejectReason.STALE,
-                f"created {age:.1f} s ago; messages older than "
-                f"{policy.max_age_ms / 1000:g} s are not taken",
-            )
-        return None
+        assert self.genesis_hash is not None
+        return check_header(
+            header,
+            self.policy,
+            genesis_hash=self.genesis_hash,
+            receivers=frozenset(self.receivers),
+            now=self.clock(),
+        )
 
     def _typed(self, envelope: SignedEnvelope) -> BaseModel | Rejected | None:
-        if self.message_types is None:
-            return None
-        header = envelope.header
-        model = self.message_types.model(header.type, header.version)
-        if model is None:
-            return Rejected(
-                reason=RejectReason.UNKNOWN_TYPE,
-                detail=f"message type {header.type} v{header.version} is not known here",
-                header=header,
-            )
-        try:
-            return model.model_validate(envelope.payload)
-        except ValidationError as error:
-            problems = "; ".join(
-                f"payload.{'.'.join(str(p) for p in item['loc'])}: {item['msg']}"
-                for item in error.errors()[:3]
-            )
-            return Rejected(reason=RejectReason.SCHEMA, detail=problems, header=header)
+        return check_payload(envelope, self.message_types)
 
     def verify(self, wire: bytes) -> Verified | Rejected:
         """Every check, in order; the first one failed is the answer."""
