@@ -18,6 +18,12 @@ Sending:
 
 Every send returns once the broker has confirmed the message (stored, persistent).
 
+Simulated time: an actor given a `time_coordinator` subscribes to its timesteps, reads time
+only from them (`sim_time_s`; envelope freshness stays on the wall clock), runs
+`on_timestep` for each new step and answers `ready` (again, without running the step twice,
+when a step is broadcast again). An actor given a `supervisor` sends it a `heartbeat` every
+`heartbeat_s` seconds.
+
 Handlers are coroutines run one message at a time per actor, each actor on its own task: a
 slow handler delays only its own actor. A handler must not block the event loop (run CPU-heavy
 work with `asyncio.to_thread`).
@@ -26,6 +32,7 @@ work with `asyncio.to_thread`).
 from __future__ import annotations
 
 import asyncio
+import logging
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -33,7 +40,7 @@ from algosdk.v2client.algod import AlgodClient
 from pydantic import BaseModel
 
 from gridworks.actors import routing
-from gridworks.actors.messages import MESSAGE_TYPES
+from gridworks.actors.messages import MESSAGE_TYPES, Heartbeat, Ready, TimeStep
 from gridworks.identity.chain import genesis_hash
 from gridworks.identity.envelope import MessageSigner, SignedEnvelope, seal
 from gridworks.identity.errors import IdentityError
@@ -43,6 +50,8 @@ from gridworks.identity.verifier import Verified
 
 if TYPE_CHECKING:
     from gridworks.actors.host import ActorHost
+
+log = logging.getLogger(__name__)
 
 DEFAULT_TTL_MS = 60_000
 
@@ -80,12 +89,32 @@ class Subscription:
 class Actor:
     """Send signed messages as `alias`; handle verified ones (override `handle`)."""
 
-    def __init__(self, alias: str, key: MessageSigner) -> None:
+    def __init__(
+        self,
+        alias: str,
+        key: MessageSigner,
+        *,
+        time_coordinator: str | None = None,
+        supervisor: str | None = None,
+        heartbeat_s: float = 5.0,
+    ) -> None:
         self.alias = alias
         self.key = key
         self.host: ActorHost | None = None
         self.subscriptions: list[Subscription] = []
         self._requests: dict[str, tuple[str, asyncio.Future[Verified]]] = {}
+        self.time_coordinator = time_coordinator
+        self.supervisor = supervisor
+        self.heartbeat_s = heartbeat_s
+        self.timestep: TimeStep | None = None
+        """The last timestep taken (None before the first)."""
+        self._heart: asyncio.Task[None] | None = None
+        if time_coordinator is not None:
+            from gridworks.actors.time_coordinator import timestep_channel
+
+            self.subscriptions.append(
+                Subscription(timestep_channel(time_coordinator), time_coordinator)
+            )
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}({self.alias!r})"
@@ -97,6 +126,37 @@ class Actor:
 
     async def on_stop(self) -> None:
         """Called when the host stops."""
+
+    async def on_timestep(self, timestep: TimeStep) -> None:
+        """Do what a new step of simulated time asks (then `ready` is sent for it)."""
+
+    @property
+    def sim_time_s(self) -> int | None:
+        """Simulated Unix time, from the last timestep (None outside a run)."""
+        return None if self.timestep is None else self.timestep.sim_time_s
+
+    def started(self) -> None:
+        """The host calls this once the actor runs (starts its heartbeat)."""
+        if self.supervisor is not None and self._heart is None:
+            self._heart = asyncio.get_running_loop().create_task(self._beat())
+
+    def stopped(self) -> None:
+        if self._heart is not None:
+            self._heart.cancel()
+            self._heart = None
+
+    async def _beat(self) -> None:
+        assert self.supervisor is not None
+        seq = 0
+        while True:
+            try:
+                await self.send(
+                    self.supervisor, Heartbeat(seq=seq), ttl_ms=int(self.heartbeat_s * 4000)
+                )
+            except Exception as error:  # the broker is away: the link reconnects; beat on
+                log.info("%s could not heartbeat: %s", self.alias, error)
+            seq += 1
+            await asyncio.sleep(self.heartbeat_s)
 
     def _host(self) -> ActorHost:
         if self.host is None:
@@ -202,6 +262,23 @@ class Actor:
 
     async def handle(self, verified: Verified) -> None:
         """What the actor does with a verified message; raise to refuse it (dead-lettered)."""
+
+    async def receive(self, verified: Verified) -> None:
+        """The host's entry: timesteps of this actor's run are taken here, the rest `handle`d."""
+        message = verified.message
+        if (
+            isinstance(message, TimeStep)
+            and self.time_coordinator is not None
+            and verified.header.source == self.time_coordinator
+        ):
+            self.expect(verified, GNodeRole.TimeCoordinator)
+            current = self.timestep
+            if current is None or (message.run_id, message.step) != (current.run_id, current.step):
+                self.timestep = message
+                await self.on_timestep(message)
+            await self.send(self.time_coordinator, Ready(run_id=message.run_id, step=message.step))
+            return
+        await self.handle(verified)
 
     @staticmethod
     def expect(verified: Verified, role: GNodeRole, terminal_asset: str | None = None) -> None:

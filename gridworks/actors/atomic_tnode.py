@@ -3,6 +3,8 @@ telemetry from the device's Scada, and no one else's, and dispatches the Scada."
 
 from __future__ import annotations
 
+from typing import Any
+
 from gridworks.actors.actor import Actor
 from gridworks.actors.messages import Dispatch, Telemetry
 from gridworks.identity.authority import SCADA_WORD, TA_WORD
@@ -12,8 +14,9 @@ from gridworks.identity.verifier import Verified
 
 
 class AtomicTNode(Actor):
-    def __init__(self, alias: str, key: MessageSigner) -> None:
-        super().__init__(alias, key)
+    def __init__(self, alias: str, key: MessageSigner, **options: Any) -> None:
+        """`options`: `Actor`'s (time_coordinator, supervisor, heartbeat_s)."""
+        super().__init__(alias, key, **options)
         self.terminal_asset = f"{alias}.{TA_WORD}"
         self.scada = f"{alias}.{SCADA_WORD}"
         self.readings: dict[str, Telemetry] = {}

@@ -7,6 +7,8 @@ Its alias is the AtomicTNode's plus ``.scada``; the TerminalAsset's is the Atomi
 
 from __future__ import annotations
 
+from typing import Any
+
 from gridworks.actors.actor import Actor
 from gridworks.actors.messages import Dispatch, Telemetry
 from gridworks.identity.authority import SCADA_WORD, TA_WORD
@@ -16,11 +18,12 @@ from gridworks.identity.verifier import Verified
 
 
 class Scada(Actor):
-    def __init__(self, alias: str, key: MessageSigner) -> None:
+    def __init__(self, alias: str, key: MessageSigner, **options: Any) -> None:
+        """`options`: `Actor`'s (time_coordinator, supervisor, heartbeat_s)."""
         words = alias.split(".")
         if words[-1] != SCADA_WORD:
             raise ValueError(f"a Scada's alias ends in .{SCADA_WORD}: {alias}")
-        super().__init__(alias, key)
+        super().__init__(alias, key, **options)
         self.atomic_tnode = ".".join(words[:-1])
         self.terminal_asset = f"{self.atomic_tnode}.{TA_WORD}"
         self.setpoint_w: int | None = None
