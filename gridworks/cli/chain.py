@@ -15,9 +15,13 @@ import click
 if TYPE_CHECKING:
     from gridworks.sandbox import Network
 
-KINDS = ("ValidatorCert", "TaDeed", "TaTradingRights", "ScadaCert")
+KINDS = ("ValidatorCert", "TaDeed", "TaTradingRights", "ScadaCert", "ServiceCert")
 """`gridworks.identity.certificates.CertificateKind`'s values, repeated for click's choices
 (a test keeps them equal)."""
+
+SERVICE_ROLES = ("MarketMaker", "PriceService", "Supervisor", "TimeCoordinator", "WeatherService")
+"""`gridworks.identity.roles.SERVICE_ROLES`, sorted, repeated for click's choices (a test keeps
+them equal)."""
 
 SIGNER_HELP = (
     "an address in kmd's default wallet, env:VAR (a mnemonic in VAR) or file:PATH (an encrypted "

@@ -11,6 +11,7 @@ import click
 
 from gridworks.cli.chain import (
     KINDS,
+    SERVICE_ROLES,
     SIGNER_HELP,
     app_id_option,
     network,
@@ -69,6 +70,20 @@ def factory_deploy(sender: str, admin: str | None) -> None:
 def factory_certify_validator(alias: str, app_id: int | None, sender: str, validator: str) -> None:
     """Admin: mint a ValidatorCert for ALIAS and deliver it to the validator."""
     _factory_op(app_id, (sender, validator), lambda f, a, v: f.certify_validator(a, v, alias))
+
+
+@factory_group.command("certify-service")
+@click.argument("alias")
+@click.argument("role", type=click.Choice(SERVICE_ROLES))
+@app_id_option
+@sender_option
+@click.option("--holder", required=True, help=f"The service's account: {SIGNER_HELP}.")
+def factory_certify_service(
+    alias: str, role: str, app_id: int | None, sender: str, holder: str
+) -> None:
+    """Admin: register service GNode ALIAS as ROLE, minting a ServiceCert delivered to the
+    holder."""
+    _factory_op(app_id, (sender, holder), lambda f, a, h: f.certify_service(a, alias, role, h))
 
 
 @factory_group.command("create-ta")

@@ -14,13 +14,25 @@ import pyteal as pt
 
 from gridworks.identity.alias import MAX_ALIAS_LENGTH as MAX_ALIAS
 from gridworks.identity.certificates import MAX_ASSET_NAME, CertificateKind
-from gridworks.identity.roles import PARENT_ROLES, GNodeRole
+from gridworks.identity.roles import PARENT_ROLES, REGISTRY_ROLE_CODES, SERVICE_ROLES, GNodeRole
 from gridworks.identity.status import TRANSITIONS, GNodeStatus
 
 TERMINAL_ASSET_PARENT_CODES: tuple[int, ...] = tuple(
     sorted(role.code for role in PARENT_ROLES[GNodeRole.TerminalAsset])
 )
 """The role bytes a TerminalAsset's registered parent may have."""
+
+SERVICE_PARENT_CODES: dict[int, tuple[int, ...]] = {
+    role.code: tuple(sorted(p.code for p in PARENT_ROLES[role] if p in REGISTRY_ROLE_CODES))
+    for role in sorted(SERVICE_ROLES, key=lambda r: r.code)
+}
+"""For each service role byte, the role bytes its registered parent may have (a World or a
+ConductorTopologyNode parent is never registered; a MarketMaker's may be a MarketMaker)."""
+
+WORLD_SERVICE_CODES: tuple[int, ...] = tuple(
+    sorted(role.code for role in SERVICE_ROLES if PARENT_ROLES[role] == {GNodeRole.World})
+)
+"""The service role bytes whose GNode sits directly under the World (alias: root + one word)."""
 
 TRANSITION_MASKS = bytes(
     sum(1 << new.code for new in TRANSITIONS[status])
@@ -30,8 +42,10 @@ TRANSITION_MASKS = bytes(
 
 __all__ = [
     "MAX_ALIAS",
+    "SERVICE_PARENT_CODES",
     "TERMINAL_ASSET_PARENT_CODES",
     "TRANSITION_MASKS",
+    "WORLD_SERVICE_CODES",
     "arc3_json",
     "asset_name_expr",
 ]

@@ -1,6 +1,6 @@
-"""The GNodeFactory's write path: deploy it, certify validators and TerminalAssets, deliver,
-move, suspend, revoke and re-alias certificates, each as one whole operation (a mint and its
-delivery are one call here).
+"""The GNodeFactory's write path: deploy it, certify validators, service GNodes and
+TerminalAssets, deliver, move, suspend, revoke and re-alias certificates, each as one whole
+operation (a mint and its delivery are one call here).
 
 `Factory` is a `FactoryReader` (`gridworks.identity.chain`: the algod-only read path every actor
 uses) that also writes through the Beaker client `FactoryClient`. Only code that changes the
@@ -22,7 +22,7 @@ from gridworks.contracts.factory_client import FactoryClient
 from gridworks.identity.certificates import CertificateKind, Slot
 from gridworks.identity.chain import ChainError, FactoryReader, HasAlgod
 from gridworks.identity.gnode import GNode
-from gridworks.identity.roles import GNodeRole
+from gridworks.identity.roles import SERVICE_ROLES, GNodeRole
 from gridworks.identity.status import GNodeStatus
 
 APP_ACCOUNT_MIN_BALANCE = 100_000
@@ -86,6 +86,29 @@ class Factory(FactoryReader):
             alias,
         )
         self.deliver(validator, alias, CertificateKind.ValidatorCert)
+        return self.gnode(alias)
+
+    def certify_service(
+        self, admin: Sender, alias: str, role: GNodeRole | str, holder: Sender
+    ) -> GNode:
+        """Admin: register the service GNode `alias` as `role` (one of `roles.SERVICE_ROLES`),
+        mint its ServiceCert and deliver it to `holder`. The admin pays the deposit
+        (`factory_client.service_deposit`: 0.1 Algo for the certificate plus 2,500 + 400 per
+        byte of the record box, about 0.14 Algo)."""
+        role = GNodeRole(role)
+        if role not in SERVICE_ROLES:
+            names = ", ".join(sorted(r.value for r in SERVICE_ROLES))
+            raise ChainError(f"certify service {alias}: a {role.value} is not a service ({names})")
+        self._do(
+            f"certify {role.value} {alias}",
+            self.client.certify_service,
+            admin.address,
+            admin.signer,
+            alias,
+            role.code,
+            holder.address,
+        )
+        self.deliver(holder, alias, CertificateKind.ServiceCert)
         return self.gnode(alias)
 
     def create_terminal_asset(

@@ -70,6 +70,17 @@ def validator_deposit(alias: str) -> int:
     )
 
 
+def service_parent(alias: str) -> str:
+    """The parent alias a service record names: the alias minus its last word."""
+    return alias.rpartition(".")[0]
+
+
+def service_deposit(alias: str) -> int:
+    """`certify_service`: the record box (naming the parent alias) and the ServiceCert."""
+    record = box_deposit(record_key(alias), record_size(alias, service_parent(alias)))
+    return record + ASSET_MIN_BALANCE
+
+
 def terminal_asset_deposit(alias: str) -> int:
     """`create_terminal_asset`: the record box, the TaDeed and the TaTradingRights."""
     record = box_deposit(record_key(alias), record_size(alias, terminal_asset_parent(alias)))
@@ -183,6 +194,30 @@ class FactoryClient:
             validator=validator,
             alias=alias,
             boxes=[(0, record_key(alias)), (0, validator_key(validator))],
+        )
+        assert isinstance(result, int)
+        return result
+
+    def certify_service(
+        self, admin: str, signer: TransactionSigner, alias: str, role: int, holder: str
+    ) -> int:
+        """The admin pays the deposit (`service_deposit`) and mints the ServiceCert of the
+        service `alias` whose record's role byte is `role`. The call references the boxes the
+        factory reads: the record, the alias's `.ta` record and the parent's record."""
+        atc = AtomicTransactionComposer()
+        self._deposit(atc, admin, signer, service_deposit(alias))
+        boxes = [(0, record_key(alias)), (0, record_key(f"{alias}.ta"))]
+        if service_parent(alias):
+            boxes.append((0, record_key(service_parent(alias))))
+        result = self._call(
+            "certify_service",
+            admin,
+            signer,
+            atc,
+            alias=alias,
+            role=role,
+            holder=holder,
+            boxes=boxes,
         )
         assert isinstance(result, int)
         return result

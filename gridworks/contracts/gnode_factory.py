@@ -1,4 +1,5 @@
-"""GNodeFactory: the one contract that certifies validators and mints GNode certificates.
+"""GNodeFactory: the one contract that certifies validators and service GNodes and mints GNode
+certificates.
 
 Certificates are ASAs created by this app's account (so "issued by this factory" means
 `creator == factory app address`): total 1, decimals 0, default frozen, and the app is manager,
@@ -19,9 +20,9 @@ read back from blocks (`gridworks.identity.history`).
 
 Revocation (`revoke(alias, slot)`, admin): the factory claws the certificate back into its own
 account and destroys the ASA; the record's asset id becomes 0 and a new certificate of that slot
-can only be minted by a fresh issuing call (for ScadaCert) — TaDeed/TaTradingRights and
-ValidatorCert are not re-minted for the same alias. A destroyed asset cannot satisfy any holder
-check, so revocation is final for that certificate.
+can only be minted by a fresh issuing call (for ScadaCert) — TaDeed/TaTradingRights,
+ValidatorCert and ServiceCert are not re-minted for the same alias. A destroyed asset cannot
+satisfy any holder check, so revocation is final for that certificate.
 
 Re-alias (`realias(old_alias, new_alias)`, admin): a TerminalAsset moves to a new, never used
 alias with the same holders; the old record becomes PermanentlyDeactivated (its asset ids 0) and
@@ -32,15 +33,15 @@ The admin may be any address, a k-of-n multisig included: the ledger checks the 
 contract only compares `Txn.sender()`.
 
 Aliases: the contract refuses every alias `identity/alias.py` refuses (`checked_root_length`), so
-no record it writes can fail to parse as a GNode; a validator's alias is not a root and does not
-end in `.ta` or `.scada`, a TerminalAsset's ends in `.ta`.
+no record it writes can fail to parse as a GNode; a validator's or a service's alias is not a root
+and does not end in `.ta` or `.scada`, a TerminalAsset's ends in `.ta`.
 
 Deposits: every call that grows the app account's minimum balance (`certify_validator`,
-`create_terminal_asset`, `issue_scada_cert`, `realias`: a box of 2,500 + 400 per byte of key and
-value, 100,000 per certificate created) needs, immediately before it in the group, a payment to
-the app account covering that increase; the contract measures it (`min_balance` before and after)
-and refuses the whole group if the payment falls short. The app account therefore needs only its
-own 0.1 Algo at deployment, however many GNodes it certifies.
+`certify_service`, `create_terminal_asset`, `issue_scada_cert`, `realias`: a box of 2,500 + 400
+per byte of key and value, 100,000 per certificate created) needs, immediately before it in the
+group, a payment to the app account covering that increase; the contract measures it
+(`min_balance` before and after) and refuses the whole group if the payment falls short. The app
+account therefore needs only its own 0.1 Algo at deployment, however many GNodes it certifies.
 
 Immutable: every UpdateApplication and DeleteApplication is refused, the admin's included.
 """
@@ -53,8 +54,10 @@ from beaker import Application, GlobalStateValue
 
 from gridworks.contracts.certs import (
     MAX_ALIAS,
+    SERVICE_PARENT_CODES,
     TERMINAL_ASSET_PARENT_CODES,
     TRANSITION_MASKS,
+    WORLD_SERVICE_CODES,
     arc3_json,
     asset_name_expr,
 )
@@ -102,12 +105,13 @@ class FactoryState:
     validators = GlobalStateValue(pt.TealType.uint64, default=pt.Int(0))
     terminal_assets = GlobalStateValue(pt.TealType.uint64, default=pt.Int(0))
     scada_certs = GlobalStateValue(pt.TealType.uint64, default=pt.Int(0))
+    services = GlobalStateValue(pt.TealType.uint64, default=pt.Int(0))
 
 
 app = Application(
     "GNodeFactory",
-    descr="Certifies validators and mints GNode certificates (ValidatorCert, TaDeed, "
-    "TaTradingRights, ScadaCert).",
+    descr="Certifies validators and service GNodes and mints GNode certificates (ValidatorCert, "
+    "ServiceCert, TaDeed, TaTradingRights, ScadaCert).",
     state=FactoryState(),
 )
 
@@ -492,6 +496,102 @@ def certify_validator(
         ),
         logged_created(record_key(name.load())),
         app.state.validators.increment(),
+        assert_deposit_paid(before.load()),
+        output.set(cert.load()),
+    )
+
+
+@pt.Subroutine(pt.TealType.uint64)
+def last_dot(alias: pt.Expr) -> pt.Expr:
+    """The index of the last `.` in `alias` (0 if it has none)."""
+    i = pt.ScratchVar(pt.TealType.uint64)
+    at = pt.ScratchVar(pt.TealType.uint64)
+    return pt.Seq(
+        at.store(pt.Int(0)),
+        pt.For(i.store(pt.Int(0)), i.load() < pt.Len(alias), i.store(i.load() + pt.Int(1))).Do(
+            pt.If(pt.GetByte(alias, i.load()) == pt.Int(ord("."))).Then(at.store(i.load()))
+        ),
+        at.load(),
+    )
+
+
+@app.external
+def certify_service(
+    alias: pt.abi.String, role: pt.abi.Uint8, holder: pt.abi.Address, *, output: pt.abi.Uint64
+) -> pt.Expr:
+    """Admin only: registers the service GNode `alias` as `role` (a `roles.SERVICE_ROLES` byte:
+    TimeCoordinator, Supervisor, MarketMaker, PriceService, WeatherService) and mints its
+    ServiceCert into the app account (delivered to `holder` by `deliver(alias, 1)`). The record
+    is a validator's layout: the ServiceCert in the primary slot, `holder` as owner, the parent
+    alias (the alias minus its last word) as parent.
+
+    The alias is checked like a validator's (valid, not a root, not ending in `.ta` or `.scada`,
+    never registered); a TimeCoordinator's, Supervisor's, PriceService's or WeatherService's sits
+    directly under the World (its root plus one word); if the parent alias has a record, its role
+    must be one the service may sit under (`PARENT_ROLES`: a MarketMaker for a MarketMaker); and
+    the alias must not be a registered TerminalAsset's parent (which is an AtomicTNode).
+
+    Needs, immediately before this call, a deposit payment to the app account (from anyone)
+    covering the record box and the certificate it adds to the app account's minimum balance."""
+    name = pt.ScratchVar(pt.TealType.bytes)
+    code = pt.ScratchVar(pt.TealType.uint64)
+    root = pt.ScratchVar(pt.TealType.uint64)
+    dot = pt.ScratchVar(pt.TealType.uint64)
+    cert = pt.ScratchVar(pt.TealType.uint64)
+    before = pt.ScratchVar(pt.TealType.uint64)
+    taken = pt.BoxLen(record_key(name.load()))
+    device = pt.BoxLen(record_key(pt.Concat(name.load(), pt.Bytes(f".{TA_WORD}"))))
+    parent = pt.BoxGet(record_key(pt.Extract(name.load(), pt.Int(0), dot.load())))
+    parent_role = pt.GetByte(parent.value(), pt.Int(ROLE_AT))
+    parent_fits = [
+        pt.And(code.load() == pt.Int(c), pt.Or(*(parent_role == pt.Int(p) for p in parents)))
+        for c, parents in SERVICE_PARENT_CODES.items()
+        if parents
+    ]
+    return pt.Seq(
+        only_admin(),
+        before.store(deposit_before()),
+        name.store(alias.get()),
+        code.store(role.get()),
+        pt.Assert(
+            pt.Or(*(code.load() == pt.Int(c) for c in SERVICE_PARENT_CODES)),
+            comment="not a service role",
+        ),
+        pt.OpUp(pt.OpUpMode.OnCall).ensure_budget(
+            pt.Len(name.load()) * pt.Int(60) + pt.Int(600), pt.OpUpFeeSource.GroupCredit
+        ),
+        root.store(checked_root_length(name.load())),
+        pt.Assert(root.load() < pt.Len(name.load()), comment="a service's alias is not a root"),
+        pt.Assert(
+            pt.Not(ends_with(name.load(), f".{TA_WORD}")),
+            pt.Not(ends_with(name.load(), f".{SCADA_WORD}")),
+            comment="a service's alias does not end in .ta or .scada",
+        ),
+        dot.store(last_dot(name.load())),
+        pt.If(pt.Or(*(code.load() == pt.Int(c) for c in WORLD_SERVICE_CODES))).Then(
+            pt.Assert(dot.load() == root.load(), comment="this service sits under the World")
+        ),
+        taken,
+        pt.Assert(pt.Not(taken.hasValue()), comment="alias already registered"),
+        device,
+        pt.Assert(pt.Not(device.hasValue()), comment="alias is a TerminalAsset's AtomicTNode"),
+        parent,
+        pt.If(parent.hasValue()).Then(
+            pt.Assert(pt.Or(*parent_fits) if parent_fits else pt.Int(0), comment="parent role")
+        ),
+        cert.store(mint(CertificateKind.ServiceCert, name.load())),
+        put_record(
+            record_key(name.load()),
+            code.load(),
+            name.load(),
+            pt.Extract(name.load(), pt.Int(0), dot.load()),
+            cert.load(),
+            pt.Int(0),
+            holder.get(),
+            pt.Global.zero_address(),
+        ),
+        logged_created(record_key(name.load())),
+        app.state.services.increment(),
         assert_deposit_paid(before.load()),
         output.set(cert.load()),
     )

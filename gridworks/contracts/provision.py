@@ -3,7 +3,9 @@
 `provision_factory` deploys a GNodeFactory and certifies a validator; `provision_device`
 registers a TerminalAsset on it (or on a new one) with its TaDeed (owner), TaTradingRights (the
 AtomicTNode's account) and ScadaCert (the Scada's account), all delivered to fresh funded
-accounts. The pytest plugin's `gnode_factory` and `certified_device` fixtures call these.
+accounts; `provision_service` certifies a service GNode (TimeCoordinator, Supervisor,
+MarketMaker, PriceService, WeatherService) and delivers its ServiceCert to a fresh funded
+account. The pytest plugin's `gnode_factory` and `certified_device` fixtures call these.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ from dataclasses import dataclass
 from gridworks.contracts.factory import Factory
 from gridworks.identity.chain import genesis_hash
 from gridworks.identity.keys import ActorKey
-from gridworks.identity.roles import SCADA_WORD, TA_WORD
+from gridworks.identity.roles import SCADA_WORD, TA_WORD, GNodeRole
 from gridworks.sandbox import Network
 
 
@@ -99,3 +101,20 @@ def provision_device(
         atomic_tnode_alias=atomic_tnode_alias,
         genesis_hash=genesis_hash(network.algod),
     )
+
+
+def provision_service(
+    network: Network,
+    alias: str,
+    role: GNodeRole | str,
+    *,
+    on: FactorySetup | None = None,
+    micro_algos: int = 20_000_000,
+) -> ActorKey:
+    """Certify the service GNode `alias` as `role` on the factory `on` (a new one when not given):
+    its admin registers it, and its ServiceCert is delivered to a fresh account funded with
+    `micro_algos`, whose key is returned (the service signs its messages with it)."""
+    setup = on or provision_factory(network, micro_algos=micro_algos)
+    holder = funded_key(network, micro_algos)
+    setup.factory.certify_service(setup.admin, alias, role, holder)
+    return holder

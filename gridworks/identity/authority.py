@@ -5,6 +5,9 @@ A message's source alias names a claim, and the claim names the certificate that
 - ``<atn>.scada`` is the Scada of the TerminalAsset ``<atn>.ta``: it holds that TA's ScadaCert;
 - ``<atn>.ta`` is the TerminalAsset itself, spoken for by its owner: the TaDeed;
 - an alias registered as a validator: the ValidatorCert;
+- an alias registered as a service GNode (TimeCoordinator, Supervisor, MarketMaker,
+  PriceService, WeatherService: `roles.SERVICE_ROLES`): the ServiceCert, and the record's role
+  is the role proven;
 - ``<atn>`` with ``<atn>.ta`` registered is the AtomicTNode that trades for the TerminalAsset:
   it holds the TaTradingRights.
 
@@ -28,7 +31,7 @@ from gridworks.identity.certificates import CertificateKind, metadata_hash
 from gridworks.identity.chain import Verdict
 from gridworks.identity.record import Record
 from gridworks.identity.rejection import RejectReason
-from gridworks.identity.roles import SCADA_WORD, TA_WORD, GNodeRole
+from gridworks.identity.roles import SCADA_WORD, SERVICE_ROLES, TA_WORD, GNodeRole
 
 
 class FactoryView(Protocol):
@@ -87,7 +90,8 @@ class Refusal(BaseModel):
 
 
 def claim_for(factory: FactoryView, alias: str) -> Claim | Refusal:
-    """The claim `alias` makes (may read the registry to tell a validator from an AtomicTNode)."""
+    """The claim `alias` makes (may read the registry to tell a validator or a service from an
+    AtomicTNode)."""
     return _resolve(factory, alias)[0]
 
 
@@ -123,6 +127,14 @@ def _resolve(factory: FactoryView, alias: str) -> tuple[Claim | Refusal, Record 
             record_alias=alias,
         )
         return claim, record
+    if record is not None and record.role in SERVICE_ROLES:
+        claim = Claim(
+            alias=alias,
+            role=record.role,
+            certificate=CertificateKind.ServiceCert,
+            record_alias=alias,
+        )
+        return claim, record
     ta = f"{alias}.{TA_WORD}"
     ta_record = factory.record(ta)
     if ta_record is not None:
@@ -136,8 +148,8 @@ def _resolve(factory: FactoryView, alias: str) -> tuple[Claim | Refusal, Record 
         return claim, ta_record
     refusal = Refusal(
         reason=RejectReason.NOT_REGISTERED,
-        detail=f"{alias} is neither a registered validator nor the AtomicTNode, Scada or owner "
-        f"of a registered TerminalAsset with factory {factory.app_id}",
+        detail=f"{alias} is neither a registered validator or service GNode nor the AtomicTNode, "
+        f"Scada or owner of a registered TerminalAsset with factory {factory.app_id}",
     )
     return refusal, None
 

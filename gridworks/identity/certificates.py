@@ -8,6 +8,11 @@ FULL alias. The factory writes that document on chain from the alias it has just
 (aliases are lowercase alphanumerics and dots, so no JSON escaping is ever needed), and anyone
 checks the binding by recomputing the hash with `metadata_hash(kind, alias)`. The contract's
 PyTeal form (`contracts/certs.py`) is tested byte-identical.
+
+The kinds: a validator's ValidatorCert (unit VLDTR); a TerminalAsset's TaDeed (TADEED, its
+owner), TaTradingRights (TATRADE, its AtomicTNode) and ScadaCert (SCADA, its Scada); and a
+service GNode's ServiceCert (unit SERVICE): one kind for every service role (`roles.SERVICE_ROLES`),
+since the registry record it is bound to, by alias, says which role it proves.
 """
 
 from __future__ import annotations
@@ -17,7 +22,7 @@ from collections.abc import Mapping
 from enum import IntEnum, StrEnum
 from types import MappingProxyType
 
-from gridworks.identity.roles import GNodeRole
+from gridworks.identity.roles import SERVICE_ROLES, GNodeRole
 
 MAX_ASSET_NAME = 32
 """Bytes an ASA name holds: a certificate's name is its alias cut to this."""
@@ -26,7 +31,7 @@ MAX_ASSET_NAME = 32
 class Slot(IntEnum):
     """Which certificate of a registry record: selects its asset id and holder fields."""
 
-    PRIMARY = 1  # ValidatorCert for a validator, TaDeed for a TerminalAsset
+    PRIMARY = 1  # ValidatorCert for a validator, ServiceCert for a service, TaDeed for a TA
     TRADING = 2  # TaTradingRights
     SCADA = 3  # ScadaCert
 
@@ -38,6 +43,7 @@ class CertificateKind(StrEnum):
     TaDeed = "TaDeed"
     TaTradingRights = "TaTradingRights"
     ScadaCert = "ScadaCert"
+    ServiceCert = "ServiceCert"
 
     @property
     def unit_name(self) -> str:
@@ -45,8 +51,9 @@ class CertificateKind(StrEnum):
         return UNIT_NAMES[self]
 
     @property
-    def role(self) -> GNodeRole:
-        """The role of the registry record that holds this kind."""
+    def roles(self) -> frozenset[GNodeRole]:
+        """The roles of the registry records that hold this kind (one role, but every service
+        role for a ServiceCert)."""
         return PLACES[self][0]
 
     @property
@@ -77,21 +84,24 @@ UNIT_NAMES: Mapping[CertificateKind, str] = MappingProxyType(
         _K.TaDeed: "TADEED",
         _K.TaTradingRights: "TATRADE",
         _K.ScadaCert: "SCADA",
+        _K.ServiceCert: "SERVICE",
     }
 )
 """Each kind's ASA unit name."""
 
-PLACES: Mapping[CertificateKind, tuple[GNodeRole, Slot]] = MappingProxyType(
+PLACES: Mapping[CertificateKind, tuple[frozenset[GNodeRole], Slot]] = MappingProxyType(
     {
-        _K.ValidatorCert: (GNodeRole.Validator, Slot.PRIMARY),
-        _K.TaDeed: (GNodeRole.TerminalAsset, Slot.PRIMARY),
-        _K.TaTradingRights: (GNodeRole.TerminalAsset, Slot.TRADING),
-        _K.ScadaCert: (GNodeRole.TerminalAsset, Slot.SCADA),
+        _K.ValidatorCert: (frozenset({GNodeRole.Validator}), Slot.PRIMARY),
+        _K.TaDeed: (frozenset({GNodeRole.TerminalAsset}), Slot.PRIMARY),
+        _K.TaTradingRights: (frozenset({GNodeRole.TerminalAsset}), Slot.TRADING),
+        _K.ScadaCert: (frozenset({GNodeRole.TerminalAsset}), Slot.SCADA),
+        _K.ServiceCert: (SERVICE_ROLES, Slot.PRIMARY),
     }
 )
-"""Which registry record (by role) and which of its slots holds each kind."""
+"""Which registry records (by role) and which of their slots hold each kind. A service's record
+(any of `SERVICE_ROLES`) holds its ServiceCert where a validator's holds its ValidatorCert."""
 
-_BY_PLACE = {place: kind for kind, place in PLACES.items()}
+_BY_PLACE = {(role, slot): kind for kind, (roles, slot) in PLACES.items() for role in roles}
 
 
 def asset_name(alias: str) -> str:

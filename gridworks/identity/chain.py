@@ -202,8 +202,8 @@ class FactoryReader:
 
     def tree(self) -> str:
         """All registered GNodes as a text tree. Ancestors that are not on chain (the factory
-        registers only validators and TerminalAssets) appear as `alias (implied)`; records that
-        do not parse are listed at the end, under "skipped"."""
+        registers only validators, service GNodes and TerminalAssets) appear as
+        `alias (implied)`; records that do not parse are listed at the end, under "skipped"."""
         nodes = self.gnodes()
         registry = GNodeRegistry()
         real = {node.alias for node in nodes}
@@ -260,13 +260,13 @@ class FactoryReader:
     ) -> Verdict:
         """`check`, given the registry record of `alias` already read (None: not registered)."""
         kind = CertificateKind(kind)
-        role, slot = kind.role, kind.slot
+        roles, slot = kind.roles, kind.slot
         if record is None:
             return Verdict.no(RejectReason.NOT_REGISTERED, f"{alias} is not registered")
         if record.status is not GNodeStatus.Active:
             status = record.status.value
             return Verdict.no(RejectReason.NOT_ACTIVE, f"{alias} is {status}, not Active")
-        if record.role is not role:
+        if record.role not in roles:
             have = record.role.value
             return Verdict.no(RejectReason.WRONG_ROLE, f"{alias} is a {have}; it has no {kind}")
         if slot != Slot.PRIMARY and record.primary_cert == 0:

@@ -16,6 +16,8 @@
   (a transformer, a breaker) rather than a trading actor.
 - TimeCoordinator, PriceService, WeatherService and Supervisor serve a whole world, so they sit
   directly under the World.
+- The service GNodes (``SERVICE_ROLES``: TimeCoordinator, Supervisor, MarketMaker, PriceService,
+  WeatherService) are what the GNodeFactory certifies with a ServiceCert.
 - Validator is an account the GNodeFactory has certified (it holds a ValidatorCert) to vouch for
   TerminalAssets; it sits under the World or a topology node, like any other certified party.
 
@@ -89,11 +91,27 @@ PARENT_ROLES: Mapping[GNodeRole, frozenset[GNodeRole]] = MappingProxyType(
 """For each role, the roles its parent may have; empty means it is the root (World)."""
 
 REGISTRY_ROLE_CODES: Mapping[GNodeRole, int] = MappingProxyType(
-    {_R.Validator: 1, _R.TerminalAsset: 2, _R.AtomicTNode: 3, _R.AtomicMeteringNode: 4}
+    {
+        _R.Validator: 1,
+        _R.TerminalAsset: 2,
+        _R.AtomicTNode: 3,
+        _R.AtomicMeteringNode: 4,
+        _R.TimeCoordinator: 5,
+        _R.Supervisor: 6,
+        _R.MarketMaker: 7,
+        _R.PriceService: 8,
+        _R.WeatherService: 9,
+    }
 )
-"""The role byte of a GNodeFactory registry record. The factory registers Validators and
-TerminalAssets; a TerminalAsset's registered parent must be an AtomicTNode or an
-AtomicMeteringNode (`PARENT_ROLES`), so those two have bytes too."""
+"""The role byte of a GNodeFactory registry record. The factory registers Validators,
+TerminalAssets and the service GNodes (`SERVICE_ROLES`); a TerminalAsset's registered parent
+must be an AtomicTNode or an AtomicMeteringNode (`PARENT_ROLES`), so those two have bytes too."""
+
+SERVICE_ROLES: frozenset[GNodeRole] = frozenset(
+    {_R.TimeCoordinator, _R.Supervisor, _R.MarketMaker, _R.PriceService, _R.WeatherService}
+)
+"""The service GNodes: the GNodeFactory certifies each (`certify_service`) with a ServiceCert,
+and a message from one is proven by it."""
 
 ALIAS_LAST_WORD: Mapping[GNodeRole, str] = MappingProxyType(
     {_R.TerminalAsset: "ta", _R.Scada: "scada"}

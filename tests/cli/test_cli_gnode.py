@@ -154,3 +154,33 @@ def test_realias(gw) -> None:
     )
     out = gw("gnode", "check", a["owner"].address, TA, "TaDeed", ok=False).output
     assert out.startswith("NOT_ACTIVE: ") and "PermanentlyDeactivated" in out
+
+
+def test_certify_service(gw) -> None:
+    a = gw.accounts
+    out = gw("factory", "deploy", "--sender", "env:GW_TEST_ADMIN").output
+    app_id = re.search(r"id (\d+)", out)
+    assert app_id
+    gw.env["GRIDWORKS_FACTORY_APP_ID"] = app_id.group(1)
+    out = gw(
+        "factory", "certify-service", "d1.time", "TimeCoordinator",
+        "--sender", "env:GW_TEST_VALIDATOR", "--holder", "env:GW_TEST_OWNER", ok=False,
+    ).output  # fmt: skip
+    assert "only the admin" in out
+    out = gw(
+        "factory", "certify-service", "d1.time", "Validator",
+        "--sender", "env:GW_TEST_ADMIN", "--holder", "env:GW_TEST_OWNER", ok=False,
+    ).output  # fmt: skip
+    assert "Invalid value" in out
+    out = gw(
+        "factory", "certify-service", "d1.time", "TimeCoordinator",
+        "--sender", "env:GW_TEST_ADMIN", "--holder", "env:GW_TEST_OWNER",
+    ).output  # fmt: skip
+    assert out.startswith("d1.time (TimeCoordinator, Active) ServiceCert=")
+    assert gw("gnode", "check", a["owner"].address, "d1.time", "ServiceCert").output.startswith(
+        "OK: "
+    )
+    assert "d1.time (TimeCoordinator, Active) [ServiceCert=" in gw("gnode", "tree").output
+    gw("factory", "revoke", "d1.time", "ServiceCert", "--sender", "env:GW_TEST_ADMIN")
+    out = gw("gnode", "check", a["owner"].address, "d1.time", "ServiceCert", ok=False).output
+    assert out.startswith("REVOKED: ")

@@ -158,6 +158,7 @@ def test_factory_help_lists_its_commands() -> None:
     listed = listed_commands(gridworks_help("factory"))
     assert {"deploy", "certify-validator", "create-ta", "issue-scada", "revoke"} <= listed
     assert {"suspend", "reactivate", "deactivate", "realias", "move-trading-rights"} <= listed
+    assert "certify-service" in listed
 
 
 def test_the_certificate_kinds_offered_are_the_identity_layers() -> None:
@@ -165,3 +166,10 @@ def test_the_certificate_kinds_offered_are_the_identity_layers() -> None:
     from gridworks.identity.certificates import CertificateKind
 
     assert KINDS == tuple(kind.value for kind in CertificateKind)
+
+
+def test_the_service_roles_offered_are_the_identity_layers() -> None:
+    from gridworks.cli.chain import SERVICE_ROLES
+    from gridworks.identity.roles import SERVICE_ROLES as ROLES
+
+    assert SERVICE_ROLES == tuple(sorted(role.value for role in ROLES))

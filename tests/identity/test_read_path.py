@@ -18,7 +18,7 @@ from gridworks.identity.record import (
     record_size,
     static_offset,
 )
-from gridworks.identity.roles import REGISTRY_ROLE_CODES, GNodeRole
+from gridworks.identity.roles import REGISTRY_ROLE_CODES, SERVICE_ROLES, GNodeRole
 from gridworks.identity.status import GNodeStatus
 
 WRITE_PATH = ("pyteal", "beaker", "algokit_utils", "gridworks.contracts")
@@ -90,7 +90,7 @@ def _encoded(role: int, status: int) -> bytes:
     [
         (b"", "undecodable"),
         (b"\x02\x01\xff\xff", "undecodable"),
-        (_encoded(9, 1), "unknown registry role byte 9"),
+        (_encoded(99, 1), "unknown registry role byte 99"),
         (_encoded(2, 7), "unknown registry status byte 7"),
     ],
 )
@@ -101,11 +101,12 @@ def test_bytes_that_are_not_a_record_raise_record_error(raw: bytes, needle: str)
 
 
 def test_one_enum_per_concept_maps_every_registry_byte() -> None:
-    assert {role.code for role in REGISTRY_ROLE_CODES} == {1, 2, 3, 4}
+    assert {role.code for role in REGISTRY_ROLE_CODES} == set(range(1, 10))
     assert all(GNodeRole.from_code(role.code) is role for role in REGISTRY_ROLE_CODES)
     assert all(GNodeStatus.from_code(status.code) is status for status in GNodeStatus)
     with pytest.raises(ValueError, match="records no World"):
         _ = GNodeRole.World.code
-    assert {kind.role for kind in CertificateKind} == {GNodeRole.Validator, GNodeRole.TerminalAsset}
+    held_by = {role for kind in CertificateKind for role in kind.roles}
+    assert held_by == {GNodeRole.Validator, GNodeRole.TerminalAsset, *SERVICE_ROLES}
     assert CertificateKind.at(GNodeRole.TerminalAsset, Slot.SCADA) is CertificateKind.ScadaCert
     assert CertificateKind.at(GNodeRole.Validator, Slot.TRADING) is None
