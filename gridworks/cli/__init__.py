@@ -10,6 +10,7 @@ from __future__ import annotations
 import click
 
 from gridworks.cli.demo import demo_command
+from gridworks.cli.ear import ear_group
 from gridworks.cli.factory import factory_group
 from gridworks.cli.gnode import gnode_group
 from gridworks.cli.identity import identity_group
@@ -29,5 +30,6 @@ main.add_command(sandbox_group)
 main.add_command(factory_group)
 main.add_command(gnode_group)
 main.add_command(identity_group)
+main.add_command(ear_group)
 main.add_command(demo_command)
 main.add_command(tour_command)

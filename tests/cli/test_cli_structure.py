@@ -40,6 +40,7 @@ def test_the_module_list_is_what_the_package_holds() -> None:
     assert "gridworks.cli.identity" in MODULES and "gridworks.cli.stories.demo" in MODULES
     assert COMMAND_MODULES == [
         "gridworks.cli.demo",
+        "gridworks.cli.ear",
         "gridworks.cli.factory",
         "gridworks.cli.gnode",
         "gridworks.cli.identity",
@@ -137,7 +138,7 @@ def listed_commands(help_text: str) -> set[str]:
 
 def test_gridworks_help_lists_every_command_group() -> None:
     listed = listed_commands(gridworks_help())
-    assert listed == {"sandbox", "factory", "gnode", "identity", "demo", "tour"}
+    assert listed == {"sandbox", "factory", "gnode", "identity", "ear", "demo", "tour"}
     assert listed == {m.rsplit(".", 1)[1] for m in COMMAND_MODULES}
 
 
@@ -148,6 +149,7 @@ def test_gridworks_help_lists_every_command_group() -> None:
         ("gnode", {"show", "tree", "check"}),
         ("identity", {"sign", "verify", "key"}),
         ("identity key", {"new", "import", "show"}),
+        ("ear", {"verify"}),
     ],
 )
 def test_each_group_help_lists_its_commands(group: str, commands: set[str]) -> None:
