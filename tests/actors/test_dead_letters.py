@@ -5,13 +5,13 @@ from __future__ import annotations
 
 import pika
 
-from gridworks.actors.dead_letters import DeadLetter
 from gridworks.actors.dead_letters import (
     DETAIL_HEADER,
     MAX_DETAIL_CHARS,
     QUEUE_HEADER,
     REASON_HEADER,
     USER_ID_HEADER,
+    DeadLetter,
     dead_letter_of,
     dead_letter_properties,
 )

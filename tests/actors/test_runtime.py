@@ -221,7 +221,7 @@ def test_a_broadcast_is_signed_once_and_verified_by_each_subscriber(fleet: Fleet
         assert isinstance(result, Verified)
         assert result.header.message_id == message_id
         assert result.header.destination == channel
-    assert all(isinstance(l.heard[0], Telemetry) for l in listeners)
+    assert all(isinstance(each.heard[0], Telemetry) for each in listeners)
 
 
 def test_a_broadcast_from_another_publisher_is_not_taken(fleet: Fleet) -> None:
