@@ -16,7 +16,7 @@ state after block R was applied):
 `as_of(R)` wraps them as `FactoryAsOf`, a `FactoryReader` whose state reads are those of round R,
 so `gridworks.identity.authority.authorize` applies its one set of rules to the past unchanged.
 
-How. Every answer starts from the state now (one algod read, taken between two identical
+How. Every answer starts from the state now (an algod read, taken between two identical
 status rounds so it is the state after a known round L) and walks the blocks R+1..L (algod's
 `GET /v2/blocks/{r}`, msgpack, inner transactions included) backwards:
 
@@ -39,16 +39,17 @@ status rounds so it is the state after a known round L) and walks the blocks R+1
   the record did not exist at R; if there is none, the record now is the record at R; else the
   last event of the key at or before R (found walking back from R) is.
 
-The cost is one block read per round between R and now (cached per `ChainHistory`), plus a walk
-back for a record changed after R or a certificate destroyed after R, as far as its previous
-write or its creation. Factories deployed before the contract logged its writes have no events;
-their history is not readable this way.
+The cost is one block read per round between R and now, and one state read per box, account
+or asset (both kept by the `ChainHistory`: a block never changes, and a state read stays the
+state after its round), plus a walk back for a record changed after R or a certificate
+destroyed after R, as far as its previous write or its creation. Factories deployed before the
+contract logged its writes have no events; their history is not readable this way.
 """
 
 from __future__ import annotations
 
 import base64
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Hashable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
@@ -188,6 +189,7 @@ class ChainHistory:
         self.address: str = get_application_address(self.app_id)
         self._blocks: dict[int, BlockFacts] = {}
         self._params: dict[int, dict[str, Any]] = {}  # creation params seen in any block read
+        self._now: dict[Hashable, tuple[Any, int]] = {}  # state reads and the round of each
 
     # ---- blocks and the state now ---------------------------------------------------------
 
@@ -216,13 +218,18 @@ class ChainHistory:
         """The facts of rounds `round_` + 1 .. `last`, oldest first."""
         return (self.facts(r) for r in range(round_ + 1, last + 1))
 
-    def now(self, read: Callable[[], T]) -> tuple[T, int]:
+    def now(self, key: Hashable, read: Callable[[], T], at_least: int = 0) -> tuple[T, int]:
         """`read()`'s answer and the round L it is the state after (the node's last round was L
-        before and after the read)."""
+        before and after the read). The pair stays true, so it is kept under `key` and reused
+        while L is at least `at_least` (the round asked about)."""
+        kept = self._now.get(key)
+        if kept is not None and kept[1] >= at_least:
+            return kept
         for _ in range(CONSISTENT_READ_TRIES):
             before = self.last_round()
             value = read()
             if self.last_round() == before:
+                self._now[key] = (value, before)
                 return value, before
         raise HistoryError("the chain kept moving while its state was read")
 
@@ -234,7 +241,9 @@ class ChainHistory:
 
     def record_bytes(self, key: bytes, round_: int) -> bytes | None:
         """The factory's record box `key` after round `round_` (None: not created yet)."""
-        current, last = self.now(lambda: read_box(self.algod, self.app_id, key))
+        current, last = self.now(
+            ("box", key), lambda: read_box(self.algod, self.app_id, key), round_
+        )
         self._check(round_, last)
         for facts in self.after(round_, last):
             for event in facts.records:
@@ -262,7 +271,8 @@ class ChainHistory:
             assert isinstance(info, dict)
             return {int(a["asset-id"]): int(a["amount"]) for a in info.get("assets", [])}
 
-        held, last = self.now(read)
+        current, last = self.now(("holdings", address), read, round_)
+        held = dict(current)
         self._check(round_, last)
         for facts in self.after(round_, last):
             for who, asset, delta in facts.deltas:
@@ -291,7 +301,7 @@ class ChainHistory:
             params: dict[str, Any] = info["params"]
             return params
 
-        current, last = self.now(read)
+        current, last = self.now(("asset", asset_id), read, round_)
         self._check(round_, last)
         destroyed_later = False
         for facts in self.after(round_, last):
@@ -325,7 +335,7 @@ class ChainHistory:
             assert isinstance(info, dict)
             return str(info.get("auth-addr") or address)
 
-        current, last = self.now(read)
+        current, last = self.now(("auth", address), read, round_)
         self._check(round_, last)
         for facts in self.after(round_, last):
             if address in facts.authorizers:
