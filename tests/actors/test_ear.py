@@ -16,12 +16,15 @@ from gridworks.actors.ear import (
     last_round,
     verify_archive,
 )
-from gridworks.contracts.provision import Device
+from gridworks.contracts.provision import Device, provision_factory, provision_service
 from gridworks.identity.certificates import CertificateKind
+from gridworks.identity.chain import genesis_hash
 from gridworks.identity.envelope import SignedEnvelope, now_ms, seal
 from gridworks.identity.keys import ActorKey
 from gridworks.identity.rejection import RejectReason
+from gridworks.identity.roles import GNodeRole
 from gridworks.identity.verifier import Rejected, Verified, Verifier
+from gridworks.sandbox import Network
 from tests.conftest import send
 
 ROUTING_KEY = "d1-test-x-scada.gridworks_telemetry.d1-test-x"
@@ -237,3 +240,28 @@ def test_signing_key_is_the_one_authorized_at_receipt(
     ]
     now = live(algod, device, own.wire)
     assert isinstance(now, Rejected) and now.reason is RejectReason.BAD_SIGNATURE
+
+
+def test_a_service_gnode_judged_as_of_receipt(tmp_path: Path, network: Network) -> None:
+    setup = provision_factory(network, terminal_assets=1)
+    time = provision_service(network, "d1.time", GNodeRole.TimeCoordinator, on=setup)
+    genesis = genesis_hash(network.algod)
+
+    def tick() -> SignedEnvelope:
+        return seal(
+            time,
+            message_type="gridworks.timestep",
+            payload={"step": 1},
+            source="d1.time",
+            destination="d1.isone.ver.keene.holly",
+            genesis_hash=genesis,
+        )
+
+    with EarArchive(tmp_path / "ear.sqlite") as archive:
+        archive_delivery(archive, network.algod, "d1-time.timestep.x", tick().wire)
+        setup.factory.revoke(setup.admin, "d1.time", CertificateKind.ServiceCert)
+        archive_delivery(archive, network.algod, "d1-time.timestep.x", tick().wire)
+        report = verify_archive(archive, network.algod, setup.factory.app_id)
+    assert [r.verdict for r in report.results] == [VERIFIED, RejectReason.REVOKED]
+    first = report.results[0].result
+    assert isinstance(first, Verified) and first.sender.role is GNodeRole.TimeCoordinator

@@ -147,3 +147,27 @@ def test_authorizer_follows_rekeys(algod: AlgodClient, certified_device: Device)
     assert history.authorizer(scada.address, r1) == k2.address
     assert history.authorizer(scada.address, r2) == k3.address
     assert history.authorizer(scada.address, r3) == scada.address
+
+
+def test_realias_as_of_before_and_after(algod: AlgodClient, certified_device: Device) -> None:
+    device = certified_device
+    factory = device.factory
+    old_ta = device.terminal_asset_alias
+    new_atn = f"d1.test.re{uuid.uuid4().hex[:12]}"
+    before = last_round(algod)
+    holders = (device.owner, device.atomic_tnode, device.scada)
+    factory.realias(device.admin, old_ta, f"{new_atn}.ta", holders)
+    after = last_round(algod)
+    history = ChainHistory(algod, factory.app_id)
+
+    then, now = history.as_of(before), history.as_of(after)
+    assert then.record(old_ta).status is GNodeStatus.Active  # type: ignore[union-attr]
+    assert now.record(old_ta).status is GNodeStatus.PermanentlyDeactivated  # type: ignore[union-attr]
+    assert then.record(f"{new_atn}.ta") is None
+    assert now.record(f"{new_atn}.ta") == factory.record(f"{new_atn}.ta")
+    scada = device.scada.address
+    assert isinstance(authorize(then, scada, device.scada_alias), ProvenIdentity)
+    gone = authorize(now, scada, device.scada_alias)
+    assert isinstance(gone, Refusal) and gone.reason is RejectReason.NOT_ACTIVE
+    assert isinstance(authorize(now, scada, f"{new_atn}.scada"), ProvenIdentity)
+    assert isinstance(authorize(then, scada, f"{new_atn}.scada"), Refusal)
