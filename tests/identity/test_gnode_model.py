@@ -86,7 +86,8 @@ def test_certificates_by_kind() -> None:
 
 
 def test_unit_names_live_in_one_place() -> None:
-    assert {kind.unit_name for kind in CertificateKind} == {"VLDTR", "TADEED", "TATRADE", "SCADA"}
+    units = {kind.unit_name for kind in CertificateKind}
+    assert units == {"VLDTR", "TADEED", "TATRADE", "SCADA", "SERVICE"}
     for kind in CertificateKind:
         assert CertificateKind.from_unit_name(kind.unit_name) is kind
     with pytest.raises(ValueError, match="unknown certificate unit name"):
