@@ -22,13 +22,20 @@ from gridworks.identity.errors import (
 )
 from gridworks.identity.gnode import GNode
 from gridworks.identity.registry import GNodeRegistry
-from gridworks.identity.roles import ALIAS_LAST_WORD, PARENT_ROLES, GNodeRole, check_parent
+from gridworks.identity.roles import (
+    ALIAS_LAST_WORD,
+    PARENT_ROLES,
+    SERVICE_ROLES,
+    GNodeRole,
+    check_parent,
+)
 from gridworks.identity.status import TRANSITIONS, GNodeStatus, transition
 
 __all__ = [
     "ALIAS_LAST_WORD",
     "MAX_ALIAS_LENGTH",
     "PARENT_ROLES",
+    "SERVICE_ROLES",
     "TRANSITIONS",
     "UNIT_NAMES",
     "AddressError",

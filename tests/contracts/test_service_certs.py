@@ -158,6 +158,11 @@ def test_a_market_maker_sits_under_a_market_maker_not_a_validator_nor_an_atomic_
     f.create_terminal_asset(setup.validator, ta, holder.address, holder.address)
     with unchanged(), pytest.raises(Exception, match="TerminalAsset's AtomicTNode"):
         f.certify_service(admin.address, admin.signer, "d1.isone.keene.holly", mm, holder.address)
+    # nor may a TerminalAsset sit under a MarketMaker: its parent is an AtomicTNode
+    with unchanged(), pytest.raises(Exception, match="parent is not an AtomicTNode"):
+        f.create_terminal_asset(
+            setup.validator, "d1.isone.keene.ta", holder.address, holder.address
+        )
 
 
 def test_the_deposit_is_measured(setup: Setup, account_factory, algod) -> None:
