@@ -72,6 +72,9 @@ class BrokerConfig(BaseModel):
 
     max_queue_length: int = Field(default=10_000, ge=1)
     """Messages an actor queue holds before it refuses more (reject-publish)."""
+    declare_topology: bool = True
+    """Declare the shared exchanges and queues on connecting. A per-actor login
+    (`broker_admin`) may not, and need not: its broker was provisioned with them."""
     ear: bool = True
     """Keep a copy of every message in `ear_queue` for the archive."""
     ear_max_length: int = Field(default=1_000_000, ge=1)

@@ -320,7 +320,7 @@ def _definitions(config: BrokerConfig, vhost: str, logins: BrokerLogins) -> dict
                 "vhost": vhost,
                 "durable": True,
                 "auto_delete": False,
-                "arguments": {"x-dead-letter-exchange": dlx, **config.queue_arguments()},
+                "arguments": config.actor_queue_arguments(),
             }
         )
         bindings.append(
@@ -354,6 +354,25 @@ def _definitions(config: BrokerConfig, vhost: str, logins: BrokerLogins) -> dict
             "destination": config.dead_letter_queue,
             "destination_type": "queue",
             "routing_key": "",
+            "arguments": {},
+        }
+    )
+    queues.append(
+        {
+            "name": config.ear_queue,
+            "vhost": vhost,
+            "durable": True,
+            "auto_delete": False,
+            "arguments": config.ear_queue_arguments(),
+        }
+    )
+    bindings.append(
+        {
+            "source": exchange,
+            "vhost": vhost,
+            "destination": config.ear_queue,
+            "destination_type": "queue",
+            "routing_key": "#",
             "arguments": {},
         }
     )

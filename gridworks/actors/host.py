@@ -248,6 +248,8 @@ class ActorHost:
 
     async def _declare_shared(self, link: BrokerLink) -> None:
         config = self.broker
+        if not config.declare_topology:
+            return
         await link.declare_exchange(config.exchange, "topic")
         await link.declare_exchange(config.dead_letter_exchange, "fanout")
         await link.declare_queue(

@@ -8,6 +8,7 @@ once for the module (10-30 s), and stopped in teardown whatever happened.
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import json
 import re
@@ -22,10 +23,18 @@ from pathlib import Path
 import pika
 import pika.exceptions
 import pytest
+from algosdk.v2client.algod import AlgodClient
 from test_broker_script import SCRIPT, clean_env, end_node, native_rabbitmq, spare_port
 
 from gridworks.actors import broker_admin, dev_broker, routing
-from gridworks.actors.broker import BrokerConfig, queue_name
+from gridworks.actors.actor import ChainContext
+from gridworks.actors.atomic_tnode import AtomicTNode
+from gridworks.actors.broker import BrokerConfig, PublishError, queue_name
+from gridworks.actors.host import ActorHost
+from gridworks.actors.messages import Dispatch
+from gridworks.actors.scada import Scada
+from gridworks.contracts.provision import Device
+from gridworks.identity.envelope import seal
 
 ACCESS_REFUSED = 403
 SCADA = "d1.isone.ver.keene.holly.scada"
@@ -38,10 +47,23 @@ OTHER_TA = "d1.isone.ver.keene.holly.ta"
 def test_a_routing_key_names_sender_type_and_receiver_in_three_words() -> None:
     key = routing.routing_key(SCADA, "gridworks.telemetry", TNODE)
     assert key == "d1-isone-ver-keene-holly-scada.gridworks_telemetry.d1-isone-ver-keene-holly"
-    assert routing.parse(key) == (SCADA, "gridworks.telemetry", TNODE)
+    assert routing.parse(key) == (SCADA, "gridworks.telemetry", TNODE, False)
     assert routing.parse(routing.routing_key(TNODE, "gw.dispatch-v2", SCADA)).message_type == (
         "gw.dispatch-v2"
     )
+
+
+def test_a_broadcast_key_names_its_channel_and_subscribers_bind_to_it() -> None:
+    key = routing.broadcast_key(TNODE, "gridworks.timestep", "d1.time")
+    assert key == "d1-isone-ver-keene-holly.gridworks_timestep.bc_d1-time"
+    assert routing.parse(key) == (TNODE, "gridworks.timestep", "d1.time", True)
+    assert routing.subscription_key("d1.time", TNODE) == "d1-isone-ver-keene-holly.*.bc_d1-time"
+    assert routing.subscription_key("d1.time") == "*.*.bc_d1-time"
+    reads = re.compile(routing.binding_pattern(SCADA))
+    assert reads.match(routing.subscription_key("d1.time"))
+    assert reads.match(routing.binding_key(SCADA))
+    assert not reads.match(routing.binding_key(TNODE))  # another's direct messages
+    assert not reads.match("#") and not reads.match("*.*.*")
 
 
 @pytest.mark.parametrize(
@@ -291,7 +313,11 @@ def test_an_actor_cannot_reach_another_actors_messages(
         channel = connection.channel()
         # What it may do: (re)declare and bind its own queue to what is addressed to it.
         queue = own_queue(SCADA)
-        arguments = {"x-dead-letter-exchange": broker_admin.DEFAULT_DEAD_LETTER_EXCHANGE}
+        arguments = BrokerConfig(
+            url="amqp://127.0.0.1/",
+            exchange=routing.EXCHANGE,
+            dead_letter_exchange=broker_admin.DEFAULT_DEAD_LETTER_EXCHANGE,
+        ).actor_queue_arguments()
         channel.queue_declare(queue, durable=True, arguments=arguments)
         channel.queue_bind(queue, routing.EXCHANGE, routing_key=routing.binding_key(SCADA))
         with pytest.raises(pika.exceptions.ChannelClosedByBroker) as refused:
@@ -305,6 +331,79 @@ def test_an_actor_cannot_reach_another_actors_messages(
     finally:
         if connection.is_open:
             connection.close()
+
+
+def test_certified_actors_run_on_hosts_logged_in_as_themselves(
+    own_broker: OwnBroker,
+    certified_device: Device,
+    algod: AlgodClient,
+    tmp_path: Path,
+) -> None:
+    """The runtime with per-actor logins: each host logs in as its GNode, declares only its own
+    queue, and the broker refuses a publish naming another sender while the host carries on."""
+    device = certified_device
+    atn_alias, scada_alias = device.atomic_tnode_alias, device.scada_alias
+    vhost = f"test-{uuid.uuid4().hex[:8]}"
+    logins = own_broker.admin.provision(
+        [atn_alias, scada_alias], vhost=vhost, logins_file=tmp_path / "logins.json"
+    )
+
+    def config(alias: str) -> BrokerConfig:
+        return BrokerConfig(
+            url=logins.url(alias),
+            exchange=routing.EXCHANGE,
+            dead_letter_exchange=broker_admin.DEFAULT_DEAD_LETTER_EXCHANGE,
+            dead_letter_queue=broker_admin.DEFAULT_DEAD_LETTER_QUEUE,
+            declare_topology=False,
+        )
+
+    chain = ChainContext.of(algod, device.factory.app_id)
+    atn = AtomicTNode(atn_alias, device.atomic_tnode)
+    scada = Scada(scada_alias, device.scada)
+    heard: list[object] = []
+
+    async def main() -> str:
+        async with (
+            ActorHost(
+                chain, config(atn_alias), actors=[atn], listener=lambda a, r: heard.append(r)
+            ),
+            ActorHost(chain, config(scada_alias), actors=[scada]) as scada_host,
+        ):
+            await scada.report("power-w", 2500)
+            forged = seal(
+                device.scada,
+                message_type="gridworks.dispatch",
+                payload=Dispatch(
+                    terminal_asset=device.terminal_asset_alias, setpoint_w=1, until_ms=1
+                ),
+                source=atn_alias,  # claims to be the AtomicTNode
+                destination=scada_alias,
+                genesis_hash=chain.genesis_hash,
+            )
+            with pytest.raises(PublishError) as refused:
+                await scada_host.publish(
+                    forged, routing.routing_key(atn_alias, "gridworks.dispatch", scada_alias)
+                )
+            await scada.report("power-w", 2600)  # the host carries on
+            for _ in range(100):
+                if len(heard) == 2:
+                    break
+                await asyncio.sleep(0.05)
+            await atn.dispatch(1200)
+            for _ in range(100):
+                if scada.setpoint_w == 1200:
+                    break
+                await asyncio.sleep(0.05)
+            return str(refused.value)
+
+    try:
+        refusal = asyncio.run(main())
+    finally:
+        own_broker.admin.delete_vhost(vhost)
+        own_broker.admin.delete_users(logins)
+    assert "403" in refusal and "ACCESS_REFUSED" in refusal
+    assert [r.message.value for r in heard] == [2500, 2600]  # type: ignore[attr-defined]
+    assert scada.setpoint_w == 1200
 
 
 def test_a_thousand_users_in_one_import_take_seconds(
