@@ -41,6 +41,9 @@ from gridworks.identity.alias import check_alias
 from gridworks.identity.errors import AliasError
 from gridworks.identity.private_file import write_private_file
 
+HOST_USER_PREFIX: Final = "host:"
+"""Host logins (`BrokerAdmin.provision`'s `hosts`) are named ``host:<name>``, which no alias
+can be (aliases hold no ``:``)."""
 LOGINS_FORMAT: Final = "gridworks-broker-logins/1"
 HASHING_ALGORITHM: Final = "rabbit_password_hashing_sha256"
 DEFAULT_DEAD_LETTER_EXCHANGE = BrokerConfig.model_fields["dead_letter_exchange"].default
@@ -249,8 +252,14 @@ class BrokerAdmin:
         exchange: str = routing.EXCHANGE,
         dead_letter_exchange: str = DEFAULT_DEAD_LETTER_EXCHANGE,
         dead_letter_queue: str = DEFAULT_DEAD_LETTER_QUEUE,
+        hosts: Mapping[str, Iterable[str]] | None = None,
     ) -> BrokerLogins:
         """One user per alias, with a fresh password, in one definitions import (see the module).
+
+        `hosts` adds a login per process that hosts several actors on one connection
+        (`ActorHost`): ``{name: aliases}`` makes the user ``host:<name>`` with the permissions of
+        all its aliases together (their queues; routing keys naming one of them as sender), so
+        the broker still refuses it any other sender. Its login is ``logins["host:<name>"]``.
 
         `logins_file` must not exist: it is checked first and written, mode 0600, once the
         broker has taken the import. Re-provisioning an alias gives it a new password.
@@ -268,8 +277,28 @@ class BrokerAdmin:
             if alias in seen:
                 raise BrokerAdminError(f"alias {alias} is listed twice")
             seen.add(alias)
+        groups: dict[str, tuple[str, ...]] = {}
+        for name, members in (hosts or {}).items():
+            if not re.fullmatch(r"[a-z0-9][a-z0-9-]*", name):
+                raise BrokerAdminError(
+                    f"a host name is lowercase letters, digits and '-': {name!r}"
+                )
+            group = tuple(members)
+            for alias in group:
+                try:
+                    check_alias(alias)
+                except AliasError as error:
+                    raise BrokerAdminError(
+                        f"host {name}: cannot provision {alias!r}: {error}"
+                    ) from None
+            if not group:
+                raise BrokerAdminError(f"host {name} hosts no actor")
+            groups[f"{HOST_USER_PREFIX}{name}"] = group
         logins = BrokerLogins(
-            self.host, self.port, vhost, {alias: secrets.token_urlsafe(24) for alias in names}
+            self.host,
+            self.port,
+            vhost,
+            {user: secrets.token_urlsafe(24) for user in [*names, *groups]},
         )
         config = BrokerConfig(
             url=f"amqp://{self.host}:{self.port}/{urllib.parse.quote(vhost, safe='')}",
@@ -277,28 +306,34 @@ class BrokerAdmin:
             dead_letter_exchange=dead_letter_exchange,
             dead_letter_queue=dead_letter_queue,
         )
-        self.import_definitions(_definitions(config, vhost, logins))
+        self.import_definitions(_definitions(config, vhost, logins, groups))
         write_logins(target, logins)
         return logins
 
 
-def _definitions(config: BrokerConfig, vhost: str, logins: BrokerLogins) -> dict[str, Any]:
+def _definitions(
+    config: BrokerConfig,
+    vhost: str,
+    logins: BrokerLogins,
+    hosts: Mapping[str, tuple[str, ...]],
+) -> dict[str, Any]:
     exchange, dlx = config.exchange, config.dead_letter_exchange
     users, permissions, topic_permissions, queues, bindings = [], [], [], [], []
-    for alias, password in logins.items():
-        queue = queue_name(config, alias)
+    for user, password in logins.items():
+        speaks_for = hosts.get(user, (user,))
         users.append(
             {
-                "name": alias,
+                "name": user,
                 "password_hash": dev_broker.password_hash(password),
                 "hashing_algorithm": HASHING_ALGORITHM,
                 "tags": [],
             }
         )
-        own = re.escape(queue)
+        names = sorted(re.escape(queue_name(config, alias)) for alias in speaks_for)
+        own = names[0] if len(names) == 1 else f"(?:{'|'.join(names)})"
         permissions.append(
             {
-                "user": alias,
+                "user": user,
                 "vhost": vhost,
                 "configure": f"^{own}$",
                 "write": f"^(?:{re.escape(exchange)}|{re.escape(dlx)}|{own})$",
@@ -307,13 +342,15 @@ def _definitions(config: BrokerConfig, vhost: str, logins: BrokerLogins) -> dict
         )
         topic_permissions.append(
             {
-                "user": alias,
+                "user": user,
                 "vhost": vhost,
                 "exchange": exchange,
-                "write": routing.sender_pattern(alias),
-                "read": routing.binding_pattern(alias),
+                "write": routing.sender_pattern(*speaks_for),
+                "read": routing.binding_pattern(*speaks_for),
             }
         )
+    for alias in sorted({a for user in logins for a in hosts.get(user, (user,))}):
+        queue = queue_name(config, alias)
         queues.append(
             {
                 "name": queue,

@@ -112,13 +112,21 @@ def subscription_key(channel: str, publisher: str | None = None) -> str:
     return f"{sender}.*.{BROADCAST}{alias_word(channel)}"
 
 
-def sender_pattern(alias: str) -> str:
-    """The topic-permission ``write`` regex of `alias`: routing keys naming it as the sender."""
-    return f"^{re.escape(alias_word(alias))}\\."
+def _words(aliases: tuple[str, ...]) -> str:
+    if not aliases:
+        raise RoutingKeyError("at least one alias")
+    words = sorted({re.escape(alias_word(alias)) for alias in aliases})
+    return words[0] if len(words) == 1 else f"(?:{'|'.join(words)})"
 
 
-def binding_pattern(alias: str) -> str:
-    """The topic-permission ``read`` regex of `alias`: binding only to keys addressed to it,
-    or to any broadcast channel."""
-    own = re.escape(binding_key(alias))
+def sender_pattern(*aliases: str) -> str:
+    """The topic-permission ``write`` regex of a login speaking for `aliases` (one GNode, or
+    the actors of one host): routing keys naming one of them as the sender."""
+    return f"^{_words(aliases)}\\."
+
+
+def binding_pattern(*aliases: str) -> str:
+    """The topic-permission ``read`` regex of a login for `aliases`: binding only to keys
+    addressed to one of them, or to any broadcast channel."""
+    own = f"\\*\\.\\*\\.{_words(aliases)}"
     return f"^(?:{own}|(?:\\*|[a-z0-9-]+)\\.\\*\\.{BROADCAST}[a-z0-9-]+)$"

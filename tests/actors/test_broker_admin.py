@@ -333,6 +333,69 @@ def test_an_actor_cannot_reach_another_actors_messages(
             connection.close()
 
 
+def login_config(logins: broker_admin.BrokerLogins, user: str) -> BrokerConfig:
+    """How a host logs in as `user` of a provisioned vhost (whose topology is declared)."""
+    return BrokerConfig(
+        url=logins.url(user),
+        exchange=routing.EXCHANGE,
+        dead_letter_exchange=broker_admin.DEFAULT_DEAD_LETTER_EXCHANGE,
+        dead_letter_queue=broker_admin.DEFAULT_DEAD_LETTER_QUEUE,
+        declare_topology=False,
+    )
+
+
+def test_one_host_login_speaks_for_its_actors_and_no_one_else(
+    own_broker: OwnBroker, certified_device: Device, algod: AlgodClient, tmp_path: Path
+) -> None:
+    device = certified_device
+    atn_alias, scada_alias = device.atomic_tnode_alias, device.scada_alias
+    vhost = f"test-{uuid.uuid4().hex[:8]}"
+    logins = own_broker.admin.provision(
+        [OTHER_TA],
+        vhost=vhost,
+        logins_file=tmp_path / "logins.json",
+        hosts={"site-a": [atn_alias, scada_alias]},
+    )
+    assert set(logins) == {OTHER_TA, "host:site-a"}
+    chain = ChainContext.of(algod, device.factory.app_id)
+    atn = AtomicTNode(atn_alias, device.atomic_tnode)
+    scada = Scada(scada_alias, device.scada)
+
+    async def main() -> str:
+        async with ActorHost(
+            chain, login_config(logins, "host:site-a"), actors=[atn, scada]
+        ) as host:
+            await scada.report("power-w", 700)
+            await atn.dispatch(300)
+            for _ in range(100):
+                if scada.setpoint_w == 300 and "power-w" in atn.readings:
+                    break
+                await asyncio.sleep(0.05)
+            outsider = seal(
+                device.scada,
+                message_type="gridworks.dispatch",
+                payload=Dispatch(
+                    terminal_asset=device.terminal_asset_alias, setpoint_w=1, until_ms=1
+                ),
+                source=OTHER_TA,
+                destination=scada_alias,
+                genesis_hash=chain.genesis_hash,
+            )
+            with pytest.raises(PublishError) as refused:
+                await host.publish(
+                    outsider, routing.routing_key(OTHER_TA, "gridworks.dispatch", scada_alias)
+                )
+            return str(refused.value)
+
+    try:
+        refusal = asyncio.run(main())
+    finally:
+        own_broker.admin.delete_vhost(vhost)
+        own_broker.admin.delete_users(logins)
+    assert atn.readings["power-w"].value == 700 and scada.setpoint_w == 300
+    assert "ACCESS_REFUSED" in refusal
+
+
 def test_certified_actors_run_on_hosts_logged_in_as_themselves(
     own_broker: OwnBroker,
     certified_device: Device,
@@ -349,13 +412,7 @@ def test_certified_actors_run_on_hosts_logged_in_as_themselves(
     )
 
     def config(alias: str) -> BrokerConfig:
-        return BrokerConfig(
-            url=logins.url(alias),
-            exchange=routing.EXCHANGE,
-            dead_letter_exchange=broker_admin.DEFAULT_DEAD_LETTER_EXCHANGE,
-            dead_letter_queue=broker_admin.DEFAULT_DEAD_LETTER_QUEUE,
-            declare_topology=False,
-        )
+        return login_config(logins, alias)
 
     chain = ChainContext.of(algod, device.factory.app_id)
     atn = AtomicTNode(atn_alias, device.atomic_tnode)
