@@ -12,18 +12,24 @@ is stored in every queue it was routed to), and raises `PublishError` if the bro
 publishes are outstanding at once; the next waits for a slot, so a fast producer is slowed to
 the broker's pace rather than buffering without bound.
 
-Reconnection. When the connection drops (a broker restart, a lost socket) the link reconnects
-with exponential backoff and jitter, declares its topology and every registered queue and
-consumer again, and publishes again every message that had not been confirmed: its caller is
-still waiting, and returns when the new connection confirms it. So a confirmed message is
-never lost, and a message may arrive twice (its first copy stored but its confirm lost);
-receivers drop such duplicates by message id. Deliveries not yet acked when the connection
-dropped come back from the broker marked ``redelivered``; acks for them on the old connection
-are ignored (they cannot be sent any more).
+Reconnection. When the connection drops after `start` (a broker restart, a lost socket; also
+while a channel is being reopened, or during a reconnection) the link reconnects with
+exponential backoff and jitter, declares its topology and every registered queue and consumer
+again, and publishes again every message that had not been confirmed: its caller is still
+waiting, and returns when the new connection confirms it. So a confirmed message is never
+lost, and a message may arrive twice (its first copy stored but its confirm lost); receivers
+drop such duplicates by message id. Deliveries not yet acked when the connection dropped come
+back from the broker marked ``redelivered``; acks for them on the old connection are ignored
+(they cannot be sent any more). `connected` is true only while publishes go out at once (the
+connection declared and consuming, a publishing channel open); in between they wait.
 
 A channel the broker closes (a 403 on a routing key the login may not publish, a 406 on a
 ``user_id`` that is not the login) fails the publishes it names, and only those when the
-broker's message says which; the others are sent again on a fresh channel.
+broker's message says which; the others are sent again on a fresh channel. Acks go on the
+consuming channel, so they are sent meanwhile. A queue the broker will not declare (declared
+before with other arguments) is a `BrokerError` naming it, from `start` or `add_queue`; a
+running link forgets that queue and, as the broker closed the consuming channel, reconnects
+without it.
 """
 
 from __future__ import annotations
@@ -102,6 +108,18 @@ class LinkClosed(BrokerError):
     """The link was closed while something still waited on it."""
 
 
+class BrokerRefused(BrokerError):
+    """The broker refused a declaration or binding (and closed the channel that asked)."""
+
+    def __init__(self, reply_code: int, reply_text: str) -> None:
+        super().__init__(f"the broker refused: {reply_code} {reply_text}")
+        self.reply_code = reply_code
+        self.reply_text = reply_text
+
+
+PRECONDITION_FAILED = 406
+
+
 _REFUSED_KEY = re.compile(r"access to topic '([^']*)'")
 _REFUSED_USER_ID = re.compile(r"user_id property set to '([^']*)'")
 
@@ -128,6 +146,8 @@ class BrokerLink:
         self._consume_channel: pika.channel.Channel | None = None
         self._ready = asyncio.Event()
         self._closing = False
+        self._started = False
+        """True once `start` connected: from then on a lost connection is reconnected."""
         self._slots = asyncio.Semaphore(window)
         self._unsent: list[_Publish] = []
         self._in_flight: dict[int, _Publish] = {}
@@ -136,6 +156,7 @@ class BrokerLink:
         self._generation = 0
         self._reconnecting: asyncio.Task[None] | None = None
         self._rpc: set[asyncio.Future[Any]] = set()
+        self._reopening: asyncio.Task[None] | None = None
         self.reconnects = 0
         """How many times the link came back after losing its connection."""
         self.resent = 0
@@ -145,6 +166,8 @@ class BrokerLink:
 
     @property
     def connected(self) -> bool:
+        """Connected, declared and consuming, with a publishing channel: publishes go out now
+        (else they wait for the next connection or channel)."""
         return self._ready.is_set()
 
     @property
@@ -161,6 +184,10 @@ class BrokerLink:
                 f"no RabbitMQ broker answered at {self.config.where} "
                 f"({scrub(repr(error), self.config)}); run scripts/broker start"
             ) from None
+        except BaseException:
+            await self._drop_connection()
+            raise
+        self._started = True
 
     async def close(self) -> None:
         """Wait for outstanding publishes (briefly), then close; waiting callers get LinkClosed."""
@@ -199,7 +226,11 @@ class BrokerLink:
         """Declare, bind and consume `spec` now (if connected) and after every reconnection."""
         self._queues[spec.name] = spec
         if self.connected:
-            await self._declare_queue(spec)
+            try:
+                await self._declare_queue(spec)
+            except BaseException:
+                self._queues.pop(spec.name, None)  # not declared again on reconnection
+                raise
 
     async def bind(self, queue: str, binding: Binding) -> None:
         spec = self._queues[queue]
@@ -216,12 +247,7 @@ class BrokerLink:
     def ack(self, delivery: Delivery) -> None:
         """Ack on the connection that delivered it; a no-op if that connection is gone."""
         channel = self._consume_channel
-        if (
-            delivery.generation == self._generation
-            and channel is not None
-            and channel.is_open
-            and self.connected
-        ):
+        if delivery.generation == self._generation and channel is not None and channel.is_open:
             channel.basic_ack(delivery_tag=delivery.delivery_tag)
 
     def reject(self, delivery: Delivery) -> None:
@@ -261,17 +287,24 @@ class BrokerLink:
 
     def _send(self, pending: _Publish) -> None:
         channel = self._publish_channel
-        assert channel is not None
+        if channel is None or not channel.is_open:
+            self._unsent.append(pending)  # the next channel or connection sends it
+            return
+        try:
+            channel.basic_publish(
+                pending.exchange,
+                pending.routing_key,
+                pending.body,
+                pending.properties,
+                mandatory=pending.mandatory,
+            )
+        except (pika.exceptions.AMQPError, OSError) as error:
+            log.info("could not send %s now (%r); it waits", pending.properties.message_id, error)
+            self._unsent.append(pending)
+            return
         pending.tag = self._next_tag
         self._next_tag += 1
         self._in_flight[pending.tag] = pending
-        channel.basic_publish(
-            pending.exchange,
-            pending.routing_key,
-            pending.body,
-            pending.properties,
-            mandatory=pending.mandatory,
-        )
 
     def _on_confirm(self, frame: pika.frame.Method) -> None:
         method = frame.method
@@ -365,8 +398,12 @@ class BrokerLink:
         connection = self._connection
         assert connection is not None
         opened: asyncio.Future[pika.channel.Channel] = asyncio.get_running_loop().create_future()
-        connection.channel(on_open_callback=lambda channel: _settle(opened, channel))
-        channel = await asyncio.wait_for(opened, 10.0)
+        self._rpc.add(opened)  # failed at once if the connection goes meanwhile
+        try:
+            connection.channel(on_open_callback=lambda channel: _settle(opened, channel))
+            channel = await asyncio.wait_for(opened, 10.0)
+        finally:
+            self._rpc.discard(opened)
         channel.add_on_close_callback(on_close)
         return channel
 
@@ -396,15 +433,18 @@ class BrokerLink:
                 future.set_exception(error)
         self._rpc.clear()
 
-    def _on_connection_closed(self, _connection: AsyncioConnection, reason: BaseException) -> None:
-        was_ready = self._ready.is_set()
+    def _on_connection_closed(self, connection: AsyncioConnection, reason: BaseException) -> None:
+        if connection is not self._connection:
+            return  # an earlier connection, already replaced
         self._ready.clear()
         self._publish_channel = None
         self._consume_channel = None
         self._fail_rpcs(BrokerError(f"the broker connection closed: {reason!r}"))
         self._requeue_in_flight()
-        if self._closing or not was_ready:
-            return
+        if self._closing or not self._started:
+            return  # closing, or `start` is still trying and reports its own failure
+        if self._reconnecting is not None and not self._reconnecting.done():
+            return  # lost while reconnecting: that loop tries again
         log.warning("lost the broker at %s (%r); reconnecting", self.config.where, reason)
         self._reconnecting = asyncio.get_running_loop().create_task(self._reconnect())
 
@@ -429,6 +469,7 @@ class BrokerLink:
         if channel is not self._publish_channel or self._closing:
             return
         self._publish_channel = None
+        self._ready.clear()  # publishes wait (in `_unsent`) for the next channel
         connection = self._connection
         if not isinstance(reason, pika.exceptions.ChannelClosedByBroker):
             return  # the connection is going: _on_connection_closed requeues
@@ -451,20 +492,27 @@ class BrokerLink:
 
         self._requeue_in_flight(innocent)
         if connection is not None and connection.is_open:
-            self._ready.clear()
-            asyncio.get_running_loop().create_task(self._reopen_publish_channel())
+            self._reopening = asyncio.get_running_loop().create_task(
+                self._reopen_publish_channel(connection)
+            )
 
-    async def _reopen_publish_channel(self) -> None:
+    async def _reopen_publish_channel(self, connection: AsyncioConnection) -> None:
         try:
             channel = await self._open_channel(self._on_publish_channel_closed)
         except Exception as error:
-            log.warning("could not reopen the publishing channel: %s", error)
+            log.warning("could not reopen the publishing channel (%s); reconnecting", error)
+            current = connection is self._connection
+            if current and connection.is_open:
+                connection.close()  # start again from a fresh connection
             return
+        current = connection is self._connection
+        if not current or not connection.is_open:
+            return  # the connection went meanwhile: the reconnection opens its own
         channel.confirm_delivery(ack_nack_callback=self._on_confirm)
         channel.add_on_return_callback(self._on_return)
         self._publish_channel = channel
         self._next_tag = 1
-        if self._consume_channel is not None:
+        if self._consume_channel is not None and self._consume_channel.is_open:
             self._ready.set()
         self._flush()
 
@@ -474,11 +522,10 @@ class BrokerLink:
         if channel is not self._consume_channel or self._closing:
             return
         self._consume_channel = None
+        self._ready.clear()
         if isinstance(reason, pika.exceptions.ChannelClosedByBroker):
             log.error("the broker closed the consuming channel: %s", reason)
-            self._fail_rpcs(
-                BrokerError(f"the broker refused: {reason.reply_code} {reason.reply_text}")
-            )
+            self._fail_rpcs(BrokerRefused(reason.reply_code, reason.reply_text))
             connection = self._connection
             if connection is not None and connection.is_open:
                 connection.close()  # reconnect from scratch: every consumer is declared again
@@ -516,9 +563,18 @@ class BrokerLink:
         self, name: str, arguments: Mapping[str, Any], bindings: Sequence[Binding] = ()
     ) -> None:
         channel = self._require_consume_channel()
-        await self._rpc_call(
-            channel.queue_declare, queue=name, durable=True, arguments=dict(arguments) or None
-        )
+        try:
+            await self._rpc_call(
+                channel.queue_declare, queue=name, durable=True, arguments=dict(arguments) or None
+            )
+        except BrokerRefused as error:
+            if error.reply_code != PRECONDITION_FAILED:
+                raise
+            raise BrokerError(
+                f"cannot declare queue {name!r} at {self.config.where}: it was declared "
+                f"differently before ({error.reply_text}); delete it, or use another exchange "
+                "name (queues are named after it)"
+            ) from None
         for binding in bindings:
             await self._rpc_call(
                 channel.queue_bind,
