@@ -6,6 +6,7 @@ import uuid
 
 import msgpack
 from algosdk import transaction
+from algosdk.encoding import encode_address
 from algosdk.v2client.algod import AlgodClient
 
 from gridworks.contracts.provision import Device, FactorySetup, funded_key, provision_device
@@ -171,3 +172,52 @@ def test_realias_as_of_before_and_after(algod: AlgodClient, certified_device: De
     assert isinstance(gone, Refusal) and gone.reason is RejectReason.NOT_ACTIVE
     assert isinstance(authorize(now, scada, f"{new_atn}.scada"), ProvenIdentity)
     assert isinstance(authorize(then, scada, f"{new_atn}.scada"), Refusal)
+
+
+def test_block_facts_of_go_algorand_msgpack() -> None:
+    """go-algorand writes Go strings (types, logs) as msgpack str and addresses as bin; decoded
+    with raw=True both are bytes. Clawbacks, close-outs, inner creations, destructions, factory
+    logs (of an inner call too) and a rekeyed sender are all read."""
+    a, b, c, auth, app = (bytes([n]) * 32 for n in (1, 2, 3, 4, 5))
+    record = b"record-bytes"
+    block = {
+        "rnd": 7,
+        "txns": [
+            {"sgnr": auth, "txn": {"type": "pay", "snd": a, "rcv": b, "amt": 1}},
+            {"txn": {"type": "axfer", "snd": app, "asnd": a, "arcv": b, "xaid": 9, "aamt": 1}},
+            {"txn": {"type": "axfer", "snd": a, "aclose": c, "arcv": c, "xaid": 8}, "aca": 5},
+            {
+                "txn": {"type": "appl", "snd": b, "apid": 42},
+                "dt": {
+                    "lg": [RECORD_UPDATED + b"\x00\x02gx" + record, "\x15\x1f|u"],
+                    "itx": [
+                        {
+                            "caid": 77,
+                            "txn": {
+                                "type": "acfg",
+                                "snd": app,
+                                "apar": {"t": 1, "un": "SCADA", "am": b"h" * 32},
+                            },
+                        },
+                        {"txn": {"type": "acfg", "snd": app, "caid": 9}},
+                        {
+                            "txn": {"type": "appl", "snd": app, "apid": 42},
+                            "dt": {"lg": [RECORD_CREATED + b"\x00\x02gy" + record]},
+                        },
+                    ],
+                },
+            },
+            {"txn": {"type": "pay", "snd": a, "rcv": a}},  # not a's first: its signer stays
+        ],
+    }
+    raw = msgpack.unpackb(msgpack.packb({"block": block}, use_bin_type=True), raw=True)
+    facts = block_facts(raw[b"block"], 7, 42)
+    A, B, C, APP = (encode_address(x) for x in (a, b, c, app))
+    assert facts.authorizers == {A: encode_address(auth), APP: APP, B: B}
+    assert facts.deltas == [(A, 9, -1), (B, 9, 1), (A, 8, -5), (C, 8, 5), (APP, 77, 1)]
+    assert facts.created[77]["unit-name"] == "SCADA" and facts.created[77]["creator"] == APP
+    assert facts.destroyed == [9]
+    assert [(e.key, e.created, e.record) for e in facts.records] == [
+        (b"gx", False, record),
+        (b"gy", True, record),
+    ]
