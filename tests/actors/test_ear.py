@@ -265,3 +265,32 @@ def test_a_service_gnode_judged_as_of_receipt(tmp_path: Path, network: Network) 
     assert [r.verdict for r in report.results] == [VERIFIED, RejectReason.REVOKED]
     first = report.results[0].result
     assert isinstance(first, Verified) and first.sender.role is GNodeRole.TimeCoordinator
+
+
+def test_a_round_the_chain_has_not_reached_and_a_future_date_are_refused(
+    tmp_path: Path, algod: AlgodClient, certified_device: Device
+) -> None:
+    device = certified_device
+    message = telemetry(device)
+    created = message.header.created_ms
+    with EarArchive(tmp_path / "ear.sqlite") as archive:
+        archive.append(
+            routing_key=ROUTING_KEY,
+            body=message.wire,
+            message_id=None,
+            received_ms=created,
+            round_=last_round(algod) + 1_000_000,
+        )
+        archive.append(
+            routing_key=ROUTING_KEY,
+            body=message.wire,
+            message_id=None,
+            received_ms=created - 3_600_000,  # received an hour before it was signed
+            round_=last_round(algod),
+        )
+        report = verify_archive(archive, algod, device.factory.app_id)
+    assert [r.verdict for r in report.results] == [
+        RejectReason.CHAIN_UNAVAILABLE,
+        RejectReason.FUTURE_DATED,
+    ]
+    assert "last round" in report.results[0].result.detail  # type: ignore[union-attr]
