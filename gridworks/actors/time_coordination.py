@@ -25,6 +25,10 @@ from enum import StrEnum
 from pydantic import BaseModel, ConfigDict, Field
 
 from gridworks.identity.alias import check_alias
+from gridworks.identity.certificates import CertificateKind
+from gridworks.identity.gnode import GNode
+from gridworks.identity.roles import SCADA_WORD, GNodeRole
+from gridworks.identity.status import GNodeStatus
 
 
 class Pacing(StrEnum):
@@ -55,6 +59,22 @@ class RunConfig(BaseModel):
             raise ValueError("roster: a run needs at least one actor to wait for")
         for alias in self.roster:
             check_alias(alias)
+
+
+def registered_actors(gnodes: Iterable[GNode]) -> frozenset[str]:
+    """The actors a registry listing (`FactoryReader.gnodes()`) vouches for: every Active
+    GNode's alias, and for an Active TerminalAsset its AtomicTNode (its parent) and, once its
+    ScadaCert is issued, its Scada."""
+    out: set[str] = set()
+    for node in gnodes:
+        if node.status is not GNodeStatus.Active:
+            continue
+        out.add(node.alias)
+        if node.role is GNodeRole.TerminalAsset and node.parent_alias is not None:
+            out.add(node.parent_alias)
+            if CertificateKind.ScadaCert in node.certificate_asset_ids:
+                out.add(f"{node.parent_alias}.{SCADA_WORD}")
+    return frozenset(out)
 
 
 def roster_for(wanted: Iterable[str], registered: Iterable[str]) -> frozenset[str]:

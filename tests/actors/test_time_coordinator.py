@@ -10,8 +10,15 @@ import pytest
 
 from gridworks.actors.actor import Actor
 from gridworks.actors.messages import TimeStep
-from gridworks.actors.time_coordination import Finished, Paused, RunConfig
+from gridworks.actors.time_coordination import (
+    Finished,
+    Paused,
+    RunConfig,
+    registered_actors,
+    roster_for,
+)
 from gridworks.actors.time_coordinator import Supervisor, TimeCoordinator
+from gridworks.identity.chain import FactoryReader
 from gridworks.identity.keys import ActorKey
 from gridworks.identity.roles import GNodeRole
 from gridworks.sandbox import Network
@@ -72,12 +79,29 @@ def run_config(roster: set[str], **overrides: object) -> RunConfig:
     return RunConfig.model_validate(values)
 
 
+def test_the_roster_comes_from_the_run_and_the_registry(
+    fleet: Fleet, devices: list[Device]
+) -> None:
+    registered = registered_actors(FactoryReader(fleet.network, fleet.factory.app_id).gnodes())
+    for device in devices:
+        assert {device.atn, device.scada, device.terminal_asset} <= registered
+    wanted = [devices[0].atn, devices[1].scada]
+    assert roster_for(wanted, registered) == frozenset(wanted)
+    with pytest.raises(ValueError, match="d1.tc.nobody"):
+        roster_for([*wanted, "d1.tc.nobody"], registered)
+    suspended = fleet.device()
+    fleet.factory.suspend(fleet.admin, suspended.terminal_asset)
+    registered = registered_actors(FactoryReader(fleet.network, fleet.factory.app_id).gnodes())
+    assert suspended.atn not in registered and suspended.scada not in registered
+
+
 def test_a_run_steps_every_actor_through_simulated_time(
     fleet: Fleet, devices: list[Device]
 ) -> None:
     alias, key = service(fleet, GNodeRole.TimeCoordinator)
     actors = steppers(devices, alias)
-    config = run_config({a.alias for a in actors})
+    registered = registered_actors(FactoryReader(fleet.network, fleet.factory.app_id).gnodes())
+    config = run_config(roster_for([a.alias for a in actors], registered))
     coordinator = TimeCoordinator(alias, key, config)
 
     async def main() -> Finished | Paused:
