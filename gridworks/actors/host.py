@@ -445,7 +445,6 @@ class ActorHost:
             rejected.detail[:MAX_DETAIL_CHARS],
         )
         self.stats.refused[rejected.reason.value] += 1
-        self._tell(hosted.actor, rejected)
         try:
             await self.link.publish(
                 self.broker.dead_letter_exchange,
@@ -456,8 +455,9 @@ class ActorHost:
         except (PublishError, LinkClosed) as error:
             log.error("could not dead-letter %s (%s); the broker takes it back", delivery, error)
             self.link.reject(delivery)
-            return
-        self.link.ack(delivery)
+        else:
+            self.link.ack(delivery)
+        self._tell(hosted.actor, rejected)  # once its copy is in the dead-letter queue
 
 
 def handler_refusal(verified: Verified, error: Exception) -> Rejected:
