@@ -15,9 +15,10 @@ its deliveries one at a time:
 
 Refusals (and handler errors) are copied to the dead-letter exchange with their reason and
 then acked; if the copy cannot be confirmed the delivery is nacked so the broker dead-letters
-it itself. A delivery the broker marks ``redelivered`` whose message id was already accepted
-(its ack was lost with a connection) is acked and counted as a duplicate, never handed on
-twice. A handler exception is a refusal of that message, never the end of the actor.
+it itself. A delivery the broker marks ``redelivered`` whose message id was already accepted or
+dead-lettered here (its ack was lost with a connection) is acked and counted as a duplicate,
+never handed on or refused twice. A handler exception is a refusal of that message, never
+the end of the actor.
 
 One `ChainCache` (one follower of the chain) serves every actor's verifier; each actor keeps
 its own replay memory. A broadcast's bytes are verified once per host (the first subscriber's
@@ -31,7 +32,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections import Counter
+from collections import Counter, OrderedDict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -58,6 +59,8 @@ APP_ID = "gridworks"
 BROADCAST_MEMO_S = 1.0
 """How long a broadcast verified for one subscriber stands for the others in the host."""
 BROADCAST_MEMO_SIZE = 256
+DEAD_LETTERED_MEMORY = 1_000
+"""Per actor: how many refused message ids are remembered to drop their redelivered copies."""
 
 Listener = Callable[[Actor, Verified | Rejected], None]
 """Told of every verified message an actor took and every refusal (demos, tests, metrics)."""
@@ -97,6 +100,8 @@ class _Hosted:
     inbox: asyncio.Queue[Delivery]
     task: asyncio.Task[None] | None = None
     buckets: dict[str, _Bucket] = field(default_factory=dict)
+    dead_lettered: OrderedDict[str, None] = field(default_factory=OrderedDict)
+    """Message ids this actor dead-lettered lately (a redelivered copy is not refused twice)."""
 
 
 def message_type_of(envelope: SignedEnvelope) -> str:
@@ -322,6 +327,11 @@ class ActorHost:
 
     async def _take(self, hosted: _Hosted, delivery: Delivery) -> None:
         actor = hosted.actor
+        message_id = delivery.properties.message_id
+        if delivery.redelivered and message_id in hosted.dead_lettered:
+            self.stats.duplicates += 1  # its refusal is in the dead-letter queue already
+            self.link.ack(delivery)
+            return
         try:
             route = routing.parse(delivery.routing_key)
         except routing.RoutingKeyError as error:
@@ -457,6 +467,10 @@ class ActorHost:
             self.link.reject(delivery)
         else:
             self.link.ack(delivery)
+            if delivery.properties.message_id:
+                hosted.dead_lettered[delivery.properties.message_id] = None
+                if len(hosted.dead_lettered) > DEAD_LETTERED_MEMORY:
+                    hosted.dead_lettered.popitem(last=False)
         self._tell(hosted.actor, rejected)  # once its copy is in the dead-letter queue
 
 
