@@ -298,3 +298,41 @@ def test_a_flooding_sender_is_bounded_and_others_still_get_through(
     # the flooder's first messages were verified (and refused as not atn's counterparty)
     assert set(reasons) == {RejectReason.RATE_LIMITED, RejectReason.NOT_COUNTERPARTY}
     assert [v.message.value for v in events.accepted(atn.alias)] == list(range(5))  # type: ignore[union-attr]
+
+
+class Slow(Actor):
+    """Takes a long time over each message (awaiting, as a handler must, not blocking)."""
+
+    async def handle(self, verified: Verified) -> None:
+        await asyncio.sleep(1.5)
+
+
+def test_a_slow_handler_does_not_stall_the_other_actors(fleet: Fleet, device: Device) -> None:
+    other = fleet.device()
+    slow = Slow(device.atn, device.atn_key)
+    quick = AtomicTNode(other.atn, other.atn_key)
+    scada, other_scada = Scada(device.scada, device.scada_key), Scada(other.scada, other.scada_key)
+    events = Events()
+
+    async def main() -> list[tuple[str, float]]:
+        async with fleet.host(slow, quick, scada, other_scada, events=events):
+            began = asyncio.get_running_loop().time()
+            await scada.send(slow.alias, reading(device, 1))
+            await scada.send(slow.alias, reading(device, 2))
+            for value in range(5):
+                await other_scada.send(quick.alias, reading(other, value))
+            arrivals = []
+            for _ in range(7):
+                alias, _result = await events.next(timeout=10)
+                arrivals.append((alias, asyncio.get_running_loop().time() - began))
+            return arrivals
+
+    try:
+        arrivals = asyncio.run(main())
+    finally:
+        fleet.delete_queues(other.atn, other.scada)
+    quick_done = max(t for alias, t in arrivals if alias == quick.alias)
+    slow_times = [t for alias, t in arrivals if alias == slow.alias]
+    assert quick_done < 1.0  # all five handled while the slow actor was on its first message
+    assert len(slow_times) == 2 and slow_times[1] >= 3.0  # the slow actor took them in turn
+    assert quick.readings["power-w"].value == 4
