@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import click
 
+from gridworks.cli.actors import actors_group
 from gridworks.cli.demo import demo_command
 from gridworks.cli.ear import ear_group
 from gridworks.cli.factory import factory_group
@@ -31,5 +32,6 @@ main.add_command(factory_group)
 main.add_command(gnode_group)
 main.add_command(identity_group)
 main.add_command(ear_group)
+main.add_command(actors_group)
 main.add_command(demo_command)
 main.add_command(tour_command)
