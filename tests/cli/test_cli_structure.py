@@ -39,6 +39,7 @@ def run_python(code: str) -> subprocess.CompletedProcess[str]:
 def test_the_module_list_is_what_the_package_holds() -> None:
     assert "gridworks.cli.identity" in MODULES and "gridworks.cli.stories.demo" in MODULES
     assert COMMAND_MODULES == [
+        "gridworks.cli.actors",
         "gridworks.cli.demo",
         "gridworks.cli.ear",
         "gridworks.cli.factory",
@@ -138,7 +139,16 @@ def listed_commands(help_text: str) -> set[str]:
 
 def test_gridworks_help_lists_every_command_group() -> None:
     listed = listed_commands(gridworks_help())
-    assert listed == {"sandbox", "factory", "gnode", "identity", "ear", "demo", "tour"}
+    assert listed == {
+        "sandbox",
+        "factory",
+        "gnode",
+        "identity",
+        "ear",
+        "actors",
+        "demo",
+        "tour",
+    }
     assert listed == {m.rsplit(".", 1)[1] for m in COMMAND_MODULES}
 
 
