@@ -116,6 +116,7 @@ def broker_config() -> Iterator[BrokerConfig]:
     try:
         channel = connection.channel()
         channel.queue_delete(config.dead_letter_queue)
+        channel.queue_delete(config.ear_queue)
         channel.exchange_delete(config.exchange)
         channel.exchange_delete(config.dead_letter_exchange)
     finally:

@@ -96,11 +96,9 @@ class BrokerConfig(BaseModel):
         }
 
     def ear_queue_arguments(self) -> dict[str, object]:
-        return {
-            "x-max-length": self.ear_max_length,
-            "x-overflow": "drop-head",
-            **self.queue_arguments(),
-        }
+        """Bounded, dropping its oldest rather than refusing a publish. Never ``x-expires``:
+        the archive's queue must outlive idle spells (throw-away topologies delete it)."""
+        return {"x-max-length": self.ear_max_length, "x-overflow": "drop-head"}
 
     @property
     def user(self) -> str:

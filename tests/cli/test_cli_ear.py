@@ -2,14 +2,21 @@
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import Iterator
+
+import pytest
 from click.testing import CliRunner
 from test_cli_gnode import network_env
 
+from gridworks.actors.atomic_tnode import AtomicTNode
 from gridworks.actors.ear import EarArchive, archive_delivery
+from gridworks.actors.scada import Scada
 from gridworks.cli import main
 from gridworks.contracts.provision import Device
 from gridworks.identity.certificates import CertificateKind
 from gridworks.identity.envelope import SignedEnvelope, seal
+from tests.actors.fleet import Events, Fleet, make_fleet
 
 KEY = "d1-test-x-scada.gridworks_telemetry.d1-test-x"
 
@@ -83,3 +90,48 @@ def test_verify_needs_an_app_id_and_an_archive(network, tmp_path) -> None:
         main, ["ear", "verify", "--archive", str(tmp_path / "nope"), "--app-id", "1"], env=env
     )
     assert missing.exit_code == 2 and "does not exist" in missing.output
+
+
+@pytest.fixture(scope="module")
+def fleet(network) -> Iterator[Fleet]:
+    yield from make_fleet(network, "d1.earcli")
+
+
+def test_gridworks_ear_record_then_verify(fleet: Fleet, tmp_path) -> None:
+    device = fleet.device()
+    atn, scada = AtomicTNode(device.atn, device.atn_key), Scada(device.scada, device.scada_key)
+    events = Events()
+
+    async def talk() -> None:
+        async with fleet.host(atn, scada, events=events):  # declares the ear queue
+            for value in (1, 2, 3):
+                await scada.report("power-w", value)
+            await events.take(3)
+
+    try:
+        asyncio.run(talk())
+    finally:
+        fleet.delete_queues(device.atn, device.scada)
+    env = network_env(fleet.network)
+    env["GRIDWORKS_FACTORY_APP_ID"] = str(fleet.factory.app_id)
+    path = tmp_path / "ear.sqlite"
+    runner = CliRunner()
+    recorded = runner.invoke(
+        main,
+        [
+            "ear",
+            "record",
+            "--archive",
+            str(path),
+            "--exchange",
+            fleet.config.exchange,
+            "--for",
+            "2",
+        ],
+        env=env,
+    )
+    assert recorded.exit_code == 0, recorded.output
+    assert f"recorded 3 messages; 3 in {path}" in recorded.output
+    verified = runner.invoke(main, ["ear", "verify", "--archive", str(path)], env=env)
+    assert verified.exit_code == 0, verified.output
+    assert " VERIFIED | 3 " in verified.output
