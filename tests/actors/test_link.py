@@ -141,7 +141,7 @@ def topology() -> Iterator[Topology]:
     finally:
         if connection.is_open:
             channel = connection.channel()
-            for queue in [*made.queues, config.dead_letter_queue]:
+            for queue in [*made.queues, config.dead_letter_queue, config.ear_queue]:
                 channel.queue_delete(queue=queue)
             channel.exchange_delete(exchange=config.exchange)
             channel.exchange_delete(exchange=config.dead_letter_exchange)
