@@ -26,6 +26,8 @@ if TYPE_CHECKING:
 
     from gridworks.actors.broker import BrokerConfig
     from gridworks.contracts.provision import Device, FactorySetup
+    from gridworks.identity.keys import ActorKey
+    from gridworks.identity.roles import GNodeRole
     from gridworks.sandbox import DevAccount, EmbeddedSandbox, Network
 
 
@@ -92,6 +94,24 @@ def certified_device(network: Network, gnode_factory: FactorySetup) -> Device:
 
     alias = f"d1.test.x{uuid.uuid4().hex[:16]}"
     return provision_device(network, alias, on=gnode_factory, micro_algos=5_000_000)
+
+
+@pytest.fixture
+def certified_service(
+    network: Network, gnode_factory: FactorySetup
+) -> Callable[[GNodeRole | str], tuple[str, ActorKey]]:
+    """`certified_service(role)`: a fresh service GNode `d1.s<random>` of `role` (e.g.
+    "TimeCoordinator") on the session factory; returns its alias and the key holding its
+    ServiceCert."""
+    import uuid
+
+    from gridworks.contracts.provision import provision_service
+
+    def make(role: GNodeRole | str) -> tuple[str, ActorKey]:
+        alias = f"d1.s{uuid.uuid4().hex[:12]}"
+        return alias, provision_service(network, alias, role, on=gnode_factory)
+
+    return make
 
 
 @pytest.fixture

@@ -7,12 +7,11 @@ import time
 
 import pika.exceptions
 
-from gridworks.actors.broker import BrokerConfig, connect
-from gridworks.actors.host import ActorHost
-from gridworks.actors.link import BrokerLink
 from gridworks.actors.actor import ChainContext
 from gridworks.actors.atomic_tnode import AtomicTNode
-from gridworks.actors.broker import queue_name
+from gridworks.actors.broker import BrokerConfig, connect, queue_name
+from gridworks.actors.host import ActorHost
+from gridworks.actors.link import BrokerLink
 from gridworks.actors.scada import Scada
 from gridworks.contracts.provision import Device, FactorySetup
 from gridworks.identity.certificates import CertificateKind
@@ -85,3 +84,25 @@ def test_idle_queues_of_a_throwaway_config_expire(broker_config: BrokerConfig) -
             assert error.reply_code == 404
     finally:
         connection.close()
+
+
+def test_a_certified_service_signs_as_its_role(certified_service, gnode_factory, algod) -> None:
+    from gridworks.identity.envelope import seal
+    from gridworks.identity.roles import GNodeRole
+    from gridworks.identity.verifier import Verified, Verifier
+
+    alias, key = certified_service("TimeCoordinator")
+    chain = ChainContext.of(algod, gnode_factory.factory.app_id)
+    with Verifier(algod, chain.factory_app_id, receivers=("d1.anyone",)) as verifier:
+        result = verifier.verify(
+            seal(
+                key,
+                message_type="gridworks.ping",
+                payload={},
+                source=alias,
+                destination="d1.anyone",
+                genesis_hash=chain.genesis_hash,
+            ).wire
+        )
+    assert isinstance(result, Verified), result
+    assert result.sender.role is GNodeRole.TimeCoordinator and result.sender.alias == alias
