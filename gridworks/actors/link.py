@@ -38,6 +38,7 @@ import asyncio
 import logging
 import random
 import re
+from collections import deque
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -104,6 +105,67 @@ def _settle(future: asyncio.Future[Any], value: Any) -> None:
         future.set_result(value)
 
 
+class _Window:
+    """At most `size` holders at once; the others wait in FIFO order. O(1) per acquire and
+    release (asyncio.Semaphore scans its waiters on each release: 100 checks per publish with
+    512 waiting publishers, measured)."""
+
+    def __init__(self, size: int) -> None:
+        self.free = size
+        self._waiters: deque[asyncio.Future[None]] = deque()
+
+    async def acquire(self) -> None:
+        if self.free > 0 and not self._waiters:
+            self.free -= 1
+            return
+        waiter: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        self._waiters.append(waiter)
+        try:
+            await waiter
+        except asyncio.CancelledError:
+            if waiter.done() and not waiter.cancelled():
+                self.release()  # it was handed the slot as it was cancelled: pass it on
+            raise
+
+    def release(self) -> None:
+        while self._waiters:
+            waiter = self._waiters.popleft()
+            if not waiter.done():
+                waiter.set_result(None)  # the slot goes straight to the next in line
+                return
+        self.free += 1
+
+
+class CoalescingConnection(AsyncioConnection):
+    """pika's asyncio connection, writing each turn of the event loop's frames in one go.
+
+    pika hands its transport every AMQP frame on its own (a publish is three: method, header,
+    body; an ack one), and the transport sends each buffered frame with its own ``send()``
+    call: 39 % of a publishing process's time and 16 % of a consuming one's
+    (`bench/runtime_throughput.py --profile`). Here frames are gathered and passed on joined,
+    once per turn of the loop (``call_soon``), so the many publishes and acks of one turn
+    cost one system call. Order is kept: it is one FIFO buffer. Hooks pika's documented
+    adapter method (`BaseConnection._adapter_emit_data`, pika 1.x).
+    """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        self._gw_frames: list[bytes] = []
+        self._gw_flush_scheduled = False
+        super().__init__(*args, **kwargs)
+
+    def _adapter_emit_data(self, data: bytes) -> None:
+        self._gw_frames.append(data)
+        if not self._gw_flush_scheduled:
+            self._gw_flush_scheduled = True
+            asyncio.get_running_loop().call_soon(self._gw_flush)
+
+    def _gw_flush(self) -> None:
+        self._gw_flush_scheduled = False
+        frames, self._gw_frames = self._gw_frames, []
+        if frames and self._transport is not None:
+            super()._adapter_emit_data(b"".join(frames))
+
+
 class LinkClosed(BrokerError):
     """The link was closed while something still waited on it."""
 
@@ -148,7 +210,7 @@ class BrokerLink:
         self._closing = False
         self._started = False
         """True once `start` connected: from then on a lost connection is reconnected."""
-        self._slots = asyncio.Semaphore(window)
+        self._slots = _Window(window)
         self._unsent: list[_Publish] = []
         self._in_flight: dict[int, _Publish] = {}
         self._next_tag = 1
@@ -360,7 +422,7 @@ class BrokerLink:
                 )
 
         params = self.config.parameters()
-        connection = AsyncioConnection(
+        connection = CoalescingConnection(
             params,
             on_open_callback=on_open,
             on_open_error_callback=on_open_error,

@@ -28,6 +28,7 @@ RabbitMQ applies topic permissions to topic exchanges only, hence a topic exchan
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import NamedTuple
 
 from gridworks.identity.alias import check_alias
@@ -56,11 +57,13 @@ class Route(NamedTuple):
     broadcast: bool = False
 
 
+@lru_cache(maxsize=65_536)
 def alias_word(alias: str) -> str:
     """`alias` as one routing-key word: its dots written as ``-``."""
     return check_alias(alias).replace(".", "-")
 
 
+@lru_cache(maxsize=1_024)
 def type_word(message_type: str) -> str:
     """A message type name as one routing-key word: its dots written as ``_``."""
     if not isinstance(message_type, str) or not _TYPE_NAME.fullmatch(message_type):
