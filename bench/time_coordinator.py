@@ -150,7 +150,7 @@ def main() -> int:
     coordinator: Member | None = None
     try:
         began = time.perf_counter()
-        setup = provision_factory(network)
+        setup = provision_factory(network, terminal_assets=args.actors // 2 + 10)
         coordinator = Member(
             f"d1.tc{tag}",
             provision_service(network, f"d1.tc{tag}", GNodeRole.TimeCoordinator, on=setup),
