@@ -159,7 +159,7 @@ def test_gridworks_help_lists_every_command_group() -> None:
         ("gnode", {"show", "tree", "check"}),
         ("identity", {"sign", "verify", "key"}),
         ("identity key", {"new", "import", "show"}),
-        ("ear", {"verify"}),
+        ("ear", {"verify", "record"}),
     ],
 )
 def test_each_group_help_lists_its_commands(group: str, commands: set[str]) -> None:
