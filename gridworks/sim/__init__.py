@@ -1,0 +1,1 @@
+"""The simulations of GridWorks markets (issue 12), starting with its data."""
