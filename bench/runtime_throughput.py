@@ -75,7 +75,7 @@ from gridworks.contracts.provision import provision_device
 from gridworks.identity.authority import ProvenIdentity
 from gridworks.identity.envelope import now_ms, parse, seal
 from gridworks.identity.keys import ActorKey
-from gridworks.identity.rejection import EnvelopeError, RejectReason
+from gridworks.identity.rejection import EnvelopeError
 from gridworks.identity.replay import ReplayGuard
 from gridworks.identity.verifier import Rejected, Verified, Verifier
 from gridworks.sandbox import connect as connect_chain
@@ -150,14 +150,9 @@ class UnsignedVerifier(Verifier):
         typed = self._typed(envelope)
         if isinstance(typed, Rejected):
             return typed
-        replayed = self.replay.record(
-            header.signer,
-            header.message_id,
-            header.expires_ms + self.policy.max_clock_skew_ms,
-            self.clock(),
-        )
+        replayed = self.first_time(header)
         if replayed is not None:
-            return Rejected(reason=RejectReason.REPLAY, detail=replayed, header=header)
+            return replayed
         return Verified(envelope=envelope, sender=self.identity, message=typed)
 
 

@@ -41,6 +41,7 @@ from pydantic import BaseModel
 
 from gridworks.actors import routing
 from gridworks.actors.messages import MESSAGE_TYPES, Heartbeat, Ready, TimeStep
+from gridworks.actors.time_coordination import timestep_channel
 from gridworks.identity.chain import genesis_hash
 from gridworks.identity.envelope import MessageSigner, SignedEnvelope, seal
 from gridworks.identity.errors import IdentityError
@@ -110,8 +111,6 @@ class Actor:
         """The last timestep taken (None before the first)."""
         self._heart: asyncio.Task[None] | None = None
         if time_coordinator is not None:
-            from gridworks.actors.time_coordinator import timestep_channel
-
             self.subscriptions.append(
                 Subscription(timestep_channel(time_coordinator), time_coordinator)
             )

@@ -395,15 +395,7 @@ class ActorHost:
         header = verified.header
         if header.destination not in hosted.verifier.receivers:
             return hosted.verifier.verify(body)  # says why, in its words
-        replayed = hosted.verifier.replay.record(
-            header.signer,
-            header.message_id,
-            header.expires_ms + self.policy.max_clock_skew_ms,
-            now_ms(),
-        )
-        if replayed is not None:
-            return Rejected(reason=RejectReason.REPLAY, detail=replayed, header=header)
-        return verified
+        return hosted.verifier.first_time(header) or verified
 
     def _route_mismatch(
         self, hosted: _Hosted, route: routing.Route, verified: Verified

@@ -61,6 +61,11 @@ class RunConfig(BaseModel):
             check_alias(alias)
 
 
+def timestep_channel(time_coordinator: str) -> str:
+    """The broadcast channel a TimeCoordinator publishes its timesteps on."""
+    return f"{time_coordinator}.time"
+
+
 def registered_actors(gnodes: Iterable[GNode]) -> frozenset[str]:
     """The actors a registry listing (`FactoryReader.gnodes()`) vouches for: every Active
     GNode's alias, and for an Active TerminalAsset its AtomicTNode (its parent) and, once its

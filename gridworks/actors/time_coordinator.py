@@ -30,16 +30,12 @@ from gridworks.actors.time_coordination import (
     Paused,
     RunConfig,
     StepClock,
+    timestep_channel,
 )
 from gridworks.identity.envelope import MessageSigner
 from gridworks.identity.verifier import Verified
 
 log = logging.getLogger(__name__)
-
-
-def timestep_channel(time_coordinator: str) -> str:
-    """The broadcast channel a TimeCoordinator publishes its timesteps on."""
-    return f"{time_coordinator}.time"
 
 
 class TimeCoordinator(Actor):

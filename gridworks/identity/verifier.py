@@ -261,6 +261,18 @@ class Verifier:
     def _typed(self, envelope: SignedEnvelope) -> BaseModel | Rejected | None:
         return check_payload(envelope, self.message_types)
 
+    def first_time(self, header: Header) -> Rejected | None:
+        """Record the message as accepted here; `REPLAY` if it was before (the last check)."""
+        replayed = self.replay.record(
+            header.signer,
+            header.message_id,
+            header.expires_ms + self.policy.max_clock_skew_ms,
+            self.clock(),
+        )
+        if replayed is None:
+            return None
+        return Rejected(reason=RejectReason.REPLAY, detail=replayed, header=header)
+
     def verify(self, wire: bytes) -> Verified | Rejected:
         """Every check, in order; the first one failed is the answer."""
         try:
@@ -292,12 +304,7 @@ class Verifier:
             )
         if isinstance(authority, Refusal):
             return Rejected(reason=authority.reason, detail=authority.detail, header=header)
-        replayed = self.replay.record(
-            header.signer,
-            header.message_id,
-            header.expires_ms + self.policy.max_clock_skew_ms,
-            self.clock(),
-        )
+        replayed = self.first_time(header)
         if replayed is not None:
-            return Rejected(reason=RejectReason.REPLAY, detail=replayed, header=header)
+            return replayed
         return Verified(envelope=envelope, sender=authority, message=typed)

@@ -10,6 +10,7 @@ times the slot's hours). An offer curve (a seller's) lists steps from cheap to d
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
@@ -60,23 +61,11 @@ class DemandCurve(Curve):
 
     def quantity_at(self, price: float) -> float:
         """What the bidder takes at `price` (0 above the cap)."""
-        taken = 0.0
-        for step in self.steps:
-            if step.price >= price:
-                taken = step.quantity
-            else:
-                break
-        return taken
+        return _last(self.steps, lambda step: step.price >= price)
 
     def quantity_above(self, price: float) -> float:
         """What the bidder takes at any price strictly above `price` (just above it)."""
-        taken = 0.0
-        for step in self.steps:
-            if step.price > price:
-                taken = step.quantity
-            else:
-                break
-        return taken
+        return _last(self.steps, lambda step: step.price > price)
 
 
 class OfferCurve(Curve):
@@ -97,19 +86,20 @@ class OfferCurve(Curve):
         return self
 
     def quantity_at(self, price: float) -> float:
-        given = 0.0
-        for step in self.steps:
-            if step.price <= price:
-                given = step.quantity
-            else:
-                break
-        return given
+        """What the seller gives at `price`."""
+        return _last(self.steps, lambda step: step.price <= price)
 
     def quantity_below(self, price: float) -> float:
-        given = 0.0
-        for step in self.steps:
-            if step.price < price:
-                given = step.quantity
-            else:
-                break
-        return given
+        """What the seller gives at any price strictly below `price`."""
+        return _last(self.steps, lambda step: step.price < price)
+
+
+def _last(steps: tuple[Step, ...], reached: Callable[[Step], bool]) -> float:
+    """The quantity of the last of the leading steps `reached` accepts (0 if none): curves are
+    ordered so that the steps a price reaches come first."""
+    quantity = 0.0
+    for step in steps:
+        if not reached(step):
+            break
+        quantity = step.quantity
+    return quantity
