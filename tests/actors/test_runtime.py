@@ -336,3 +336,36 @@ def test_a_slow_handler_does_not_stall_the_other_actors(fleet: Fleet, device: De
     assert quick_done < 1.0  # all five handled while the slow actor was on its first message
     assert len(slow_times) == 2 and slow_times[1] >= 3.0  # the slow actor took them in turn
     assert quick.readings["power-w"].value == 4
+
+
+def test_a_redelivered_copy_of_a_refused_message_is_not_refused_twice(
+    fleet: Fleet, device: Device
+) -> None:
+    import pika
+
+    from gridworks.actors.link import Delivery
+
+    atn = AtomicTNode(device.atn, device.atn_key)
+    events = Events()
+    host = fleet.host(atn, events=events)  # not started: nothing may reach the broker
+    hosted = host._hosted[atn.alias]
+    hosted.dead_lettered["m-refused"] = None  # as `_refuse` remembers a dead-lettered id
+
+    def delivery(message_id: str, redelivered: bool) -> Delivery:
+        return Delivery(
+            queue=hosted.queue,
+            routing_key="not a routing key",
+            redelivered=redelivered,
+            properties=pika.BasicProperties(message_id=message_id),
+            body=b"{}",
+            delivery_tag=1,
+            generation=0,
+        )
+
+    # without the memory it would be refused again, a dead letter waiting for the broker
+    asyncio.run(asyncio.wait_for(host._take(hosted, delivery("m-refused", redelivered=True)), 5))
+    assert host.stats.duplicates == 1 and events.seen == [] and not host.stats.refused
+    try:
+        host.cache.close()
+    finally:
+        hosted.verifier.replay.close()
