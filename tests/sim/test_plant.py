@@ -73,3 +73,37 @@ def test_a_full_store_draws_only_what_replaces_its_loss() -> None:
 def test_a_step_must_last() -> None:
     with pytest.raises(ValueError):
         step(APPLE, 1, electricity_kw=1, outdoor_temp_f=1, heat_demand_kw=1, hours=0)
+
+
+def test_the_plant_conserves_energy_over_a_year() -> None:
+    """Hour by hour through all of 2020 for every house type, with real weather and heat needs
+    and a varying electricity pattern: heat in (heat pump x COP + boost) less heat delivered
+    and lost is the store's change, and the store stays within its limits."""
+    hours = data.hours()
+    assert len(hours) == 8784
+    for name, house in data.houses().items():
+        most = house.rated_heatpump_electricity_kw + house.store_max_power_kw
+        needs = data.heat_demand_kw(name)
+        initial = store = house.storable_kwh_th / 3
+        heat_in = delivered = lost = unserved = 0.0
+        for h, (hour, need) in enumerate(zip(hours, needs, strict=True)):
+            electricity = most * ((h * 7) % 11) / 10
+            done = step(
+                house,
+                store,
+                electricity_kw=electricity,
+                outdoor_temp_f=hour.outdoor_temp_f,
+                heat_demand_kw=need,
+            )
+            heat_in += done.heatpump_kwh * house.cop(hour.outdoor_temp_f) + done.boost_kwh
+            delivered += done.delivered_kwh
+            lost += done.lost_kwh
+            unserved += done.unserved_kwh
+            assert 0 <= done.store_kwh <= house.storable_kwh_th + 1e-9
+            assert done.delivered_kwh + done.unserved_kwh == pytest.approx(need, abs=1e-9)
+            store = done.store_kwh
+        assert heat_in - delivered - lost == pytest.approx(
+            store - initial, rel=1e-6, abs=1e-6 * heat_in
+        )
+        assert delivered + unserved == pytest.approx(sum(needs), rel=1e-9)
+        assert delivered > 0 and lost > 0 and heat_in > 0
