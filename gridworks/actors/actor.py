@@ -21,8 +21,9 @@ Every send returns once the broker has confirmed the message (stored, persistent
 Simulated time: an actor given a `time_coordinator` subscribes to its timesteps, reads time
 only from them (`sim_time_s`; envelope freshness stays on the wall clock), runs
 `on_timestep` for each new step and answers `ready` (again, without running the step twice,
-when a step is broadcast again). An actor given a `supervisor` sends it a `heartbeat` every
-`heartbeat_s` seconds.
+when a step is broadcast again). An actor whose step goes on after `on_timestep` (waiting for
+other messages) sets `defers_ready` and calls `step_done` when it is done. An actor given a
+`supervisor` sends it a `heartbeat` every `heartbeat_s` seconds.
 
 Handlers are coroutines run one message at a time per actor, each actor on its own task: a
 slow handler delays only its own actor. A handler must not block the event loop (run CPU-heavy
@@ -90,6 +91,10 @@ class Subscription:
 class Actor:
     """Send signed messages as `alias`; handle verified ones (override `handle`)."""
 
+    defers_ready = False
+    """False: `ready` is sent as soon as `on_timestep` returns. True: the step's work goes on in
+    later messages (e.g. a MarketMaker waiting for its bids), and the actor calls `step_done`."""
+
     def __init__(
         self,
         alias: str,
@@ -109,6 +114,7 @@ class Actor:
         self.heartbeat_s = heartbeat_s
         self.timestep: TimeStep | None = None
         """The last timestep taken (None before the first)."""
+        self._step_done = False
         self._heart: asyncio.Task[None] | None = None
         if time_coordinator is not None:
             self.subscriptions.append(
@@ -274,10 +280,25 @@ class Actor:
             current = self.timestep
             if current is None or (message.run_id, message.step) != (current.run_id, current.step):
                 self.timestep = message
+                self._step_done = False
                 await self.on_timestep(message)
-            await self.send(self.time_coordinator, Ready(run_id=message.run_id, step=message.step))
+                if not self.defers_ready:
+                    self._step_done = True
+            if self._step_done:  # a step broadcast again is answered again, once done
+                await self.send(
+                    self.time_coordinator, Ready(run_id=message.run_id, step=message.step)
+                )
             return
         await self.handle(verified)
+
+    async def step_done(self) -> None:
+        """An actor that `defers_ready` calls this once the current step's work is done (it
+        may take other messages first): `ready` goes to the TimeCoordinator, once per step."""
+        step = self.timestep
+        if step is None or self._step_done or self.time_coordinator is None:
+            return
+        self._step_done = True
+        await self.send(self.time_coordinator, Ready(run_id=step.run_id, step=step.step))
 
     @staticmethod
     def expect(verified: Verified, role: GNodeRole, terminal_asset: str | None = None) -> None:

@@ -54,6 +54,8 @@ class RejectReason(StrEnum):
     # the receiving actor, after verification
     NOT_COUNTERPARTY = "NOT_COUNTERPARTY"  # verified, but not a GNode this actor takes it from
     HANDLER_FAILED = "HANDLER_FAILED"  # verified, but the actor's handler failed on it
+    SLOT_CLOSED = "SLOT_CLOSED"  # a bid for a market slot that is not open (gate closed, cleared)
+    IMPLAUSIBLE = "IMPLAUSIBLE"  # telemetry the device's physics cannot produce
 
 
 class EnvelopeError(IdentityError, ValueError):

@@ -76,6 +76,9 @@ class MarketBook:
     def __init__(self, path: Path | str) -> None:
         self._db = sqlite3.connect(str(path), check_same_thread=False, isolation_level=None)
         self._db.execute("PRAGMA journal_mode=WAL")
+        # in WAL mode a crash may lose the last commits but never corrupts or half-applies one;
+        # a MarketMaker takes hundreds of bids a second, which an fsync per bid would not allow
+        self._db.execute("PRAGMA synchronous=NORMAL")
         self._db.execute("PRAGMA foreign_keys=ON")
         self._db.executescript(_SCHEMA)
         for statement in _APPEND_ONLY:
@@ -140,6 +143,16 @@ class MarketBook:
         """Each bidder's latest bid for `slot`."""
         with self._lock:
             return {bidder: curve for bidder, (_, curve) in self._live(slot).items()}
+
+    def live_bid_ids(self, slot: str) -> dict[str, str]:
+        """Each bidder's latest bid's message id for `slot`."""
+        with self._lock:
+            rows = self._db.execute(
+                "SELECT bidder, message_id FROM bids WHERE seq IN "
+                "(SELECT MAX(seq) FROM bids WHERE slot = ? GROUP BY bidder)",
+                (slot,),
+            ).fetchall()
+        return dict(rows)
 
     def record_clearing(self, slot: str, clearing: Clearing, *, cleared_ms: int) -> None:
         """Write the clearing and every award, each bought award tied to the live bid it came
