@@ -12,6 +12,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from algosdk import transaction
+
 from gridworks.contracts.factory import Factory
 from gridworks.identity.chain import genesis_hash
 from gridworks.identity.keys import ActorKey
@@ -54,6 +56,32 @@ class FactorySetup:
 def funded_key(network: Network, micro_algos: int = 20_000_000) -> ActorKey:
     """A fresh account funded from the network's richest dev account."""
     return ActorKey.from_dev_account(network.new_account(micro_algos))
+
+
+GROUP_SIZE = 16
+"""The most transactions an atomic group holds."""
+
+
+def funded_keys(network: Network, count: int, micro_algos: int = 1_000_000) -> list[ActorKey]:
+    """`count` fresh accounts funded from the network's richest dev account, in batches: one
+    atomic group of payments per 16 accounts, all sent before the last is waited for (a few
+    rounds in all, where `funded_key` waits a round for each)."""
+    funder = network.dev_accounts()[0]
+    keys = [ActorKey.generate() for _ in range(count)]
+    params = network.algod.suggested_params()
+    last = None
+    for start in range(0, count, GROUP_SIZE):
+        payments = [
+            transaction.PaymentTxn(funder.address, params, key.address, micro_algos)
+            for key in keys[start : start + GROUP_SIZE]
+        ]
+        if len(payments) > 1:
+            transaction.assign_group_id(payments)
+        signed = funder.signer.sign_transactions(payments, list(range(len(payments))))
+        last = network.algod.send_transactions(signed)
+    if last is not None:
+        transaction.wait_for_confirmation(network.algod, last, 10)
+    return keys
 
 
 TERMINAL_ASSET_COST = 350_000

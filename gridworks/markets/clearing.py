@@ -60,7 +60,9 @@ def clear(
     """Clear `bids` (bidder -> curve) against the grid and `offers` (seller -> curve)."""
     if GRID in (offers or {}):
         raise ValueError(f"{GRID!r} is the grid's name; a seller needs another")
-    sellers: dict[str, OfferCurve] = dict(offers or {})
+    # in name order: sums of floats then come out the same whatever order the bids arrived in
+    bids = dict(sorted(bids.items()))
+    sellers: dict[str, OfferCurve] = dict(sorted((offers or {}).items()))
     sellers[GRID] = grid_offer(grid_price_usd_per_mwh, max(0.0, feeder_capacity_kw))
     prices = sorted(
         {s.price for curve in bids.values() for s in curve.steps}
