@@ -16,6 +16,7 @@ from gridworks.cli.factory import factory_group
 from gridworks.cli.gnode import gnode_group
 from gridworks.cli.identity import identity_group
 from gridworks.cli.sandbox import sandbox_group
+from gridworks.cli.sim import sim_group
 from gridworks.cli.tour import tour_command
 
 __all__ = ["main"]
@@ -33,5 +34,6 @@ main.add_command(gnode_group)
 main.add_command(identity_group)
 main.add_command(ear_group)
 main.add_command(actors_group)
+main.add_command(sim_group)
 main.add_command(demo_command)
 main.add_command(tour_command)

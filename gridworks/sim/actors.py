@@ -203,16 +203,18 @@ class HomeTNode(AtomicTNode):
         self.expect(verified, GNodeRole.Scada, self.terminal_asset)
         if report.terminal_asset != self.terminal_asset:
             raise Implausible(f"a report about {report.terminal_asset}, not this device")
-        award = self._awards.get(report.slot_start_s)
-        if award is None:
-            raise Implausible(f"a report for slot {report.slot_start_s}, never dispatched")
         why = engine.implausible(
             self.home, report.store_kwh_th, report.energy_kwh, report.unserved_kwh_th
         )
-        if why is None and report.energy_kwh > award.quantity_kw * (1 + 1e-6) + 1e-3:
-            why = f"{report.energy_kwh:g} kWh drawn on a dispatch of {award.quantity_kw:g} kW"
         if why is not None:
             raise Implausible(why)
+        award = self._awards.get(report.slot_start_s)
+        if award is None:
+            raise Implausible(f"a report for slot {report.slot_start_s}, never dispatched")
+        if report.energy_kwh > award.quantity_kw * (1 + 1e-6) + 1e-3:
+            raise Implausible(
+                f"{report.energy_kwh:g} kWh drawn on a dispatch of {award.quantity_kw:g} kW"
+            )
         del self._awards[report.slot_start_s]
         self.store_kwh = report.store_kwh_th
         self._reported = report.slot_start_s

@@ -49,7 +49,7 @@ from gridworks.markets.clearing import Clearing
 from gridworks.markets.market_maker import MarketMaker
 from gridworks.markets.market_types import Slot
 from gridworks.sandbox import Network
-from gridworks.sim import engine
+from gridworks.sim import adversaries, engine
 from gridworks.sim.actors import LEAD_S, MARKET, HomeScada, HomeTNode, PriceService, WeatherService
 from gridworks.sim.forecast import ForecastKind
 from gridworks.sim.homes import (
@@ -85,6 +85,8 @@ class SimConfig:
     broker_url: str | None = None
     kind: ForecastKind = ForecastKind.ADJUSTED
     verify: bool = False
+    adversaries: bool = True
+    """Send the bad input of `adversaries.strike` during the run (all of it must be refused)."""
     progress: bool = True
 
     @property
@@ -248,6 +250,28 @@ def run(network: Network, config: SimConfig, say: Callable[[str], None] = print)
     return SimOutput(summary, market, baseline, dict(stats.refused), matches)
 
 
+async def _settle(done: Callable[[], bool], what: str, timeout_s: float = 60.0) -> None:
+    deadline = time.monotonic() + timeout_s
+    while not done():
+        if time.monotonic() > deadline:
+            raise SimError(f"{what} did not arrive within {timeout_s:g} s")
+        await asyncio.sleep(0.02)
+
+
+async def _strike_once_open(
+    host: ActorHost, market_maker: MarketMaker, homes: list[Home], registry: Registry
+) -> list[str]:
+    """The bad input, sent once the market has opened its first slot."""
+    await _settle(lambda: bool(market_maker.open or market_maker.cleared), "the first slot")
+    first = (
+        min(slot.start_s for slot in [*market_maker.open.values()])
+        if market_maker.open
+        else (min(int(name.rsplit(".", 1)[1]) for name in market_maker.cleared))
+    )
+    keys = {**registry.atomic_tnodes, **registry.scadas}
+    return await adversaries.strike(host, homes, keys, registry.impostor, first)
+
+
 async def _market_run(
     network: Network,
     registry: Registry,
@@ -318,14 +342,22 @@ async def _market_run(
     )
     actors: list[Actor] = [coordinator, *services, *tnodes, *scadas]
     async with ActorHost(chain, broker, actors=actors) as host:
+        attacks = None
+        if config.adversaries:
+            attacks = asyncio.get_running_loop().create_task(
+                _strike_once_open(host, market_maker, homes, registry)
+            )
         ended = await coordinator.run()
         if not isinstance(ended, Finished):
             raise SimError(f"the run stopped: {ended.reason}")
-        deadline = time.monotonic() + 60
-        while any(len(t.trace.energy_kwh) < hours for t in tnodes):
-            if time.monotonic() > deadline:
-                raise SimError("the homes' last reports did not arrive within 60 s")
-            await asyncio.sleep(0.02)
+        sent = await attacks if attacks is not None else []
+        await _settle(
+            lambda: (
+                all(len(t.trace.energy_kwh) >= hours for t in tnodes)
+                and host.stats.refused_total >= len(sent)
+            ),
+            "the homes' last reports and the refusals of the bad input",
+        )
         stats = host.stats
     outcome = RunOutcome(name="market", homes=[t.trace for t in tnodes])
     for index, hour in enumerate(range(start_hour, start_hour + hours)):

@@ -47,10 +47,10 @@ def test_demo_without_a_broker_says_so_in_one_line(monkeypatch) -> None:
     """Pointed at a port where no broker listens (and no scripts/broker to start one)."""
     from pathlib import Path
 
-    from gridworks.cli.stories import demo
+    from gridworks.cli.stories import broker_check
 
     monkeypatch.setenv("GRIDWORKS_BROKER_URL", "amqp://smqPublic:smqPublic@127.0.0.1:9/d1__1")
-    monkeypatch.setattr(demo, "BROKER_SCRIPT", Path("/nonexistent/scripts/broker"))
+    monkeypatch.setattr(broker_check, "BROKER_SCRIPT", Path("/nonexistent/scripts/broker"))
     result = CliRunner().invoke(main, ["demo"])
     assert result.exit_code == 1
     assert "no RabbitMQ broker answered at 127.0.0.1:9/d1__1" in result.output

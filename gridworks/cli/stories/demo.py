@@ -12,11 +12,9 @@ from __future__ import annotations
 
 import asyncio
 import json
-import subprocess
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from pathlib import Path
 from uuid import uuid4
 
 import pika
@@ -24,11 +22,12 @@ import pika
 from gridworks.actors import routing
 from gridworks.actors.actor import Actor, ChainContext
 from gridworks.actors.atomic_tnode import AtomicTNode
-from gridworks.actors.broker import BrokerConfig, BrokerError, PublishError, connect, queue_name
+from gridworks.actors.broker import BrokerConfig, PublishError, connect, queue_name
 from gridworks.actors.dead_letters import read_dead_letters
 from gridworks.actors.host import CONTENT_TYPE, ActorHost
 from gridworks.actors.messages import TELEMETRY, Telemetry
 from gridworks.actors.scada import Scada
+from gridworks.cli.stories.broker_check import ensure_broker
 from gridworks.contracts.factory import Factory
 from gridworks.contracts.provision import funded_key
 from gridworks.identity.certificates import CertificateKind
@@ -48,10 +47,6 @@ DEMO_BROKER = dict(
     dead_letter_queue="gridworks.demo.dead-letter",
 )
 """The demo's own exchanges and queues, so it may empty them without touching anyone's."""
-
-BROKER_SCRIPT = Path(__file__).resolve().parents[3] / "scripts" / "broker"
-"""The checkout's dev broker script (gridworks/cli/stories/ is three levels below the checkout);
-an installed package has none, and the demo then only reports that no broker answers."""
 
 
 def _short(alias: str) -> str:
@@ -108,20 +103,6 @@ class Timeline:
             raise RuntimeError(f"nothing reached {receiver}'s handler") from None
 
 
-def _ensure_broker(config: BrokerConfig, say: Callable[[str], None]) -> None:
-    """The broker must answer; from a checkout, start it with scripts/broker if it does not."""
-    try:
-        connect(config).close()
-        return
-    except BrokerError:
-        if not BROKER_SCRIPT.exists():
-            raise
-    say("the broker does not answer: starting it with scripts/broker start")
-    if subprocess.run([str(BROKER_SCRIPT), "start"], check=False).returncode != 0:
-        raise BrokerError(f"scripts/broker start failed; no broker at {config.where}")
-    connect(config).close()
-
-
 def _empty_demo_queues(config: BrokerConfig) -> None:
     """Leftovers of an earlier run (signed for another sandbox) would only confuse the story."""
     connection = connect(config)
@@ -149,7 +130,7 @@ async def _story(echo: Callable[[str], None]) -> list[Row]:
     try:
         where = "embedded sandbox" if network.is_embedded else "external node"
         say(f"chain: {where} at {network.algod.algod_address}")
-        _ensure_broker(config, say)
+        ensure_broker(config, say)
         say(f"broker: RabbitMQ at {config.where} as {config.user}")
         _empty_demo_queues(config)
 
