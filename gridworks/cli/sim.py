@@ -17,16 +17,16 @@ def sim_group() -> None:
 @sim_group.command("millinocket")
 @click.option("--homes", default=20, show_default=True, type=click.IntRange(1, 5000))
 @click.option(
-    "--days", default=1.0, show_default=True, type=click.FloatRange(1 / 24, 366), help="Length."
+    "--days", default=2.0, show_default=True, type=click.FloatRange(1 / 24, 366), help="Length."
 )
 @click.option(
-    "--start", default="2020-01-06", show_default=True, help="First day (YYYY-MM-DD, in 2020)."
+    "--start", default="2020-01-16", show_default=True, help="First day (YYYY-MM-DD, in 2020)."
 )
 @click.option("--seed", default=1, show_default=True, type=int, help="Draws the homes.")
 @click.option(
     "--feeder-mw",
     type=click.FloatRange(min=0, min_open=True),
-    help="The feeder's import capacity [default: 10 kW a home].",
+    help="The feeder's import capacity [default: 20 kW a home].",
 )
 @click.option(
     "--broker",

@@ -65,9 +65,11 @@ from gridworks.sim.results import Messages, RunOutcome, Summary
 
 log = logging.getLogger(__name__)
 
-FEEDER_KW_PER_HOME = 10.0
-"""The feeder's import capacity when `--feeder-mw` is not given: 10 kW a home (the baseline's
-homes draw 7.5 kW on average in the second week of January 2020, 10.5 kW at their peak)."""
+FEEDER_KW_PER_HOME = 20.0
+"""The feeder's import capacity when `--feeder-mw` is not given: 20 kW a home. The baseline's
+homes draw 7.5 kW on average in the second week of January 2020 and 10.5 kW at their peak; the
+market's homes, all seeing the same cheap hours, would each take up to their heat pump's and
+boost element's kW together (up to 34.5 kW) in those hours, and the feeder is what stops them."""
 HOME_ACCOUNT_MICRO_ALGOS = 1_000_000
 
 

@@ -1,0 +1,76 @@
+"""`gridworks sim millinocket` end to end: a few homes over the real broker and the embedded
+chain, every message signed and verified; the market's outcome equals the reference run's
+(computed with no broker), the same seed gives the same outcome, and the bad input sent during
+the run is refused with its reasons without changing the outcome."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from gridworks.cli import main
+from gridworks.sandbox import Network
+from gridworks.sim import adversaries, engine
+from gridworks.sim.homes import make_homes
+from gridworks.sim.millinocket import SimConfig, run
+
+JSON_KEYS = {
+    "homes": None,
+    "hours": None,
+    "seed": None,
+    "cost_usd": {"market", "baseline"},
+    "energy_mwh": {"market", "baseline"},
+    "energy_mwh_negative_price": {"market", "baseline"},
+    "unserved_heat_kwh_th": {"market", "baseline"},
+    "feeder": {"limit_mw", "peak_mw_market", "peak_mw_baseline", "congested_hours"},
+    "messages": {"sent", "verified", "refused"},
+    "wall_s": None,
+}
+
+
+def test_the_main_job_runs_a_market_over_rabbitmq_and_reports_it(tmp_path: Path) -> None:
+    out, results = tmp_path / "report", tmp_path / "results.json"
+    result = CliRunner().invoke(
+        main,
+        [
+            "sim", "millinocket", "--homes", "3", "--days", "1", "--start", "2020-01-17",
+            "--seed", "5", "--json", str(results), "--out", str(out), "--verify", "--no-progress",
+        ],
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert "reference check: the market run equals the reference run" in result.output
+    document = json.loads(results.read_text())
+    assert set(document) == set(JSON_KEYS)
+    for key, inner in JSON_KEYS.items():
+        if inner is not None:
+            assert set(document[key]) == inner, key
+    assert (document["homes"], document["hours"], document["seed"]) == (3, 24, 5)
+    assert document["feeder"]["limit_mw"] == 3 * 20 / 1000
+    # every piece of bad input refused, each with its reason, and only that
+    assert document["messages"]["refused"] == len(adversaries.EXPECTED)
+    for reason, count in Counter(adversaries.EXPECTED.values()).items():
+        assert f"  {reason}: {count}" in result.output
+    # the homes heated: what the baseline needed, the market bought too, and paid for it
+    assert document["energy_mwh"]["market"] > 0 and document["cost_usd"]["market"] != 0
+    assert (out / "report.html").read_text().count("data:image/png;base64,") == 3
+
+
+def test_the_same_seed_gives_the_same_market_whatever_the_timing(network: Network) -> None:
+    config = SimConfig(homes=4, days=0.5, start="2020-02-20", seed=11, progress=False)
+    first = run(network, config, say=lambda _: None)
+    second = run(network, config, say=lambda _: None)
+    assert first.market.model_dump() == second.market.model_dump()
+    reference = engine.reference_run(
+        make_homes(4, 11), engine.first_hour("2020-02-20"), 12, config.feeder_kw
+    )
+    assert first.market.model_dump() == reference.model_dump()
+    # and the bad input both runs received changed nothing
+    assert first.refused_by_reason == second.refused_by_reason != {}
+
+
+def test_another_seed_draws_other_homes() -> None:
+    assert make_homes(20, 1) == make_homes(20, 1)
+    assert make_homes(20, 1) != make_homes(20, 2)
