@@ -78,6 +78,7 @@ def millinocket_command(
 
     from gridworks.actors.broker import BrokerConfig, BrokerError
     from gridworks.cli.stories.broker_check import ensure_broker
+    from gridworks.identity.chain import ChainError
     from gridworks.sandbox import connect as connect_chain
     from gridworks.sim import report
     from gridworks.sim.forecast import ForecastKind
@@ -111,7 +112,7 @@ def millinocket_command(
             f"feeder {config.feeder_kw / 1000:g} MW, {forecast} forecasts; chain: {where}"
         )
         output = run(network, config, click.echo)
-    except (BrokerError, SimError, ValueError) as error:
+    except (BrokerError, ChainError, SimError, ValueError) as error:
         raise click.ClickException(str(error)) from error
     finally:
         network.close()

@@ -13,7 +13,7 @@ the boost element at COP 1, which would be unfair to it).
 from __future__ import annotations
 
 import random
-from functools import cached_property
+from functools import cache
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -50,10 +50,15 @@ class Home(BaseModel):
     def house(self) -> HouseType:
         return data.houses()[self.house_name]
 
-    @cached_property
+    @property
     def heat_demand_kw(self) -> tuple[float, ...]:
         """Its heat need in each hour of the data (kW th)."""
-        return tuple(kw * self.demand_scale for kw in data.heat_demand_kw(self.house_name))
+        return _scaled_demand(self.house_name, self.demand_scale)
+
+
+@cache
+def _scaled_demand(house: str, scale: float) -> tuple[float, ...]:
+    return tuple(kw * scale for kw in data.heat_demand_kw(house))
 
 
 def make_homes(count: int, seed: int) -> list[Home]:

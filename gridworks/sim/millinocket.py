@@ -25,6 +25,7 @@ float for float: the market's outcome does not depend on message timing.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import sys
 import tempfile
@@ -37,11 +38,11 @@ from pathlib import Path
 from gridworks.actors.actor import Actor, ChainContext
 from gridworks.actors.broker import BrokerConfig
 from gridworks.actors.broker_admin import admin_for
-from gridworks.actors.host import ActorHost
+from gridworks.actors.host import ActorHost, HostStats
 from gridworks.actors.time_coordination import Finished, RunConfig
 from gridworks.actors.time_coordinator import TimeCoordinator
 from gridworks.contracts.factory import Factory
-from gridworks.contracts.provision import funded_keys
+from gridworks.contracts.provision import TERMINAL_ASSET_COST, funded_keys
 from gridworks.identity.keys import ActorKey
 from gridworks.identity.roles import GNodeRole
 from gridworks.markets.book import MarketBook
@@ -110,6 +111,8 @@ class SimOutput:
     refused_by_reason: dict[str, int]
     reference_matches: bool | None = None
     """With `verify`: whether the market run equals `engine.reference_run` (None without)."""
+    phases_s: dict[str, float] = field(default_factory=dict)
+    """Wall seconds of each phase: chain, broker, market, baseline (and reference)."""
 
 
 @dataclass
@@ -126,7 +129,9 @@ class Registry:
 
 def register(network: Network, homes: list[Home], say: Callable[[str], None]) -> Registry:
     """Every GNode of the run on chain: the factory and validator, the services, the homes."""
-    admin, validator, *service_keys, impostor = funded_keys(network, 7, 50_000_000)
+    admin, *service_keys, impostor = funded_keys(network, 6, 50_000_000)
+    # the validator pays each TerminalAsset's deposit (about 0.3 Algo)
+    (validator,) = funded_keys(network, 1, 50_000_000 + len(homes) * TERMINAL_ASSET_COST)
     factory = Factory.deploy(network, admin)
     factory.certify_validator(admin, validator, VALIDATOR)
     services = {
@@ -139,7 +144,6 @@ def register(network: Network, homes: list[Home], say: Callable[[str], None]) ->
         factory.certify_service(admin, alias, role, key)
     say(f"chain: GNodeFactory app {factory.app_id}, validator and 4 services certified")
     keys = funded_keys(network, 3 * len(homes), HOME_ACCOUNT_MICRO_ALGOS)
-    # the validator pays each TerminalAsset's deposit (about 0.3 Algo)
     atomic_tnodes, scadas = {}, {}
     began = time.perf_counter()
     for index, home in enumerate(homes):
@@ -184,21 +188,41 @@ class Progress:
         sys.stderr.flush()
 
 
-class _Broker:
-    """The run's own vhost and host login on the broker at `url`; removed by `close`."""
+HOST_SIZE = 100
+"""Actors per host login and `ActorHost` (one broker connection each): a login's permissions
+are a regular expression naming its actors, and RabbitMQ refuses one naming hundreds."""
 
-    def __init__(self, url: str | None, aliases: list[str]) -> None:
+
+def host_groups(services: list[str], homes: list[Home]) -> dict[str, list[str]]:
+    """The run's actors in hosts of at most `HOST_SIZE`, a home's two actors in the same host,
+    the services in the first."""
+    groups: list[list[str]] = [list(services)]
+    for home in homes:
+        if len(groups[-1]) + 2 > HOST_SIZE:
+            groups.append([])
+        groups[-1] += [home.atomic_tnode, home.scada]
+    return {f"sim-{index}": group for index, group in enumerate(groups)}
+
+
+class _Broker:
+    """The run's own vhost and host logins on the broker at `url`; removed by `close`."""
+
+    def __init__(self, url: str | None, groups: dict[str, list[str]]) -> None:
         base = BrokerConfig() if url is None else BrokerConfig(url=url)
         self.admin = admin_for(base.url)
         self.vhost = f"gridworks-sim-{uuid.uuid4().hex[:10]}"
         self._folder = tempfile.TemporaryDirectory(prefix="gridworks-sim-")
         self.logins = self.admin.provision(
-            [],
-            vhost=self.vhost,
-            logins_file=Path(self._folder.name) / "logins.json",
-            hosts={"sim": aliases},
+            [], vhost=self.vhost, logins_file=Path(self._folder.name) / "logins.json", hosts=groups
         )
-        self.config = BrokerConfig(url=self.logins.url("host:sim"), declare_topology=False)
+        self.configs = {
+            name: BrokerConfig(url=self.logins.url(f"host:{name}"), declare_topology=False)
+            for name in groups
+        }
+
+    @property
+    def where(self) -> str:
+        return next(iter(self.configs.values())).where
 
     def close(self) -> None:
         try:
@@ -214,30 +238,56 @@ def run(network: Network, config: SimConfig, say: Callable[[str], None] = print)
     homes = make_homes(config.homes, config.seed)
     start_hour = engine.first_hour(config.start)
     hours = min(config.hours, len(engine.retail_series()) - start_hour)
+    phases: dict[str, float] = {}
+    mark = time.perf_counter()
+
+    def lap(name: str) -> None:
+        nonlocal mark
+        now = time.perf_counter()
+        phases[name] = round(now - mark, 3)
+        mark = now
+
     registry = register(network, homes, say)
-    aliases = [
-        *registry.services,
-        *(home.atomic_tnode for home in homes),
-        *(home.scada for home in homes),
-    ]
-    broker = _Broker(config.broker_url, aliases)
-    say(f"broker: {broker.config.where} (a vhost of this run's own), one login for its actors")
+    lap("chain")
+    groups = host_groups(list(registry.services), homes)
+    broker = _Broker(config.broker_url, groups)
+    say(
+        f"broker: {broker.where} (a vhost of this run's own), {len(groups)} host logins, "
+        "each allowed to publish only as its actors"
+    )
+    lap("broker")
     try:
         with tempfile.TemporaryDirectory(prefix="gridworks-book-") as folder:
             with MarketBook(Path(folder) / "book.sqlite") as book:
                 market, stats = asyncio.run(
                     _market_run(
-                        network, registry, broker.config, homes, start_hour, hours, book, config
+                        network,
+                        registry,
+                        broker.configs,
+                        groups,
+                        homes,
+                        start_hour,
+                        hours,
+                        book,
+                        config,
                     )
                 )
+        lap("market")
+        say(
+            f"market: {hours} h of {len(homes)} homes in {phases['market']:.1f} s "
+            f"({hours * len(homes) / phases['market']:,.0f} home-hours/s, "
+            f"{stats.published / phases['market']:,.0f} messages/s sent)"
+        )
     finally:
         broker.close()
     baseline = engine.reference_run(homes, start_hour, hours, config.feeder_kw, baseline=True)
+    lap("baseline")
     matches = None
     if config.verify:
         reference = engine.reference_run(
             homes, start_hour, hours, config.feeder_kw, kind=config.kind
         )
+        lap("reference")
         matches = reference.model_dump() == market.model_dump()
     summary = Summary.of(
         market,
@@ -249,7 +299,7 @@ def run(network: Network, config: SimConfig, say: Callable[[str], None] = print)
         ),
         wall_s=round(time.perf_counter() - began, 3),
     )
-    return SimOutput(summary, market, baseline, dict(stats.refused), matches)
+    return SimOutput(summary, market, baseline, dict(stats.refused), matches, phases)
 
 
 async def _settle(done: Callable[[], bool], what: str, timeout_s: float = 60.0) -> None:
@@ -277,7 +327,8 @@ async def _strike_once_open(
 async def _market_run(
     network: Network,
     registry: Registry,
-    broker: BrokerConfig,
+    brokers: dict[str, BrokerConfig],
+    groups: dict[str, list[str]],
     homes: list[Home],
     start_hour: int,
     hours: int,
@@ -343,11 +394,22 @@ async def _market_run(
         ),
     )
     actors: list[Actor] = [coordinator, *services, *tnodes, *scadas]
-    async with ActorHost(chain, broker, actors=actors) as host:
+    by_alias = {actor.alias: actor for actor in actors}
+    async with contextlib.AsyncExitStack() as stack:
+        hosts = [
+            await stack.enter_async_context(
+                ActorHost(chain, brokers[name], actors=[by_alias[a] for a in group])
+            )
+            for name, group in groups.items()
+        ]
+
+        def refused() -> int:
+            return sum(host.stats.refused_total for host in hosts)
+
         attacks = None
-        if config.adversaries:
+        if config.adversaries:  # the first host's login may speak for the first homes
             attacks = asyncio.get_running_loop().create_task(
-                _strike_once_open(host, market_maker, homes, registry)
+                _strike_once_open(hosts[0], market_maker, homes, registry)
             )
         ended = await coordinator.run()
         if not isinstance(ended, Finished):
@@ -355,12 +417,16 @@ async def _market_run(
         sent = await attacks if attacks is not None else []
         await _settle(
             lambda: (
-                all(len(t.trace.energy_kwh) >= hours for t in tnodes)
-                and host.stats.refused_total >= len(sent)
+                all(len(t.trace.energy_kwh) >= hours for t in tnodes) and refused() >= len(sent)
             ),
             "the homes' last reports and the refusals of the bad input",
         )
-        stats = host.stats
+        stats = HostStats()
+        for host in hosts:
+            stats.accepted += host.stats.accepted
+            stats.refused.update(host.stats.refused)
+            stats.duplicates += host.stats.duplicates
+            stats.published += host.stats.published
     outcome = RunOutcome(name="market", homes=[t.trace for t in tnodes])
     for index, hour in enumerate(range(start_hour, start_hour + hours)):
         load = sum(t.trace.energy_kwh[index] for t in tnodes)

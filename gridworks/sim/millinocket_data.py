@@ -140,6 +140,7 @@ def heat_profile(house: str) -> tuple[float, ...]:
     return _profiles()[PROFILE_OF.get(house, house)]
 
 
+@cache
 def heat_demand_kw(house: str) -> tuple[float, ...]:
     """kW thermal of space heating `house` needs in each hour."""
     annual = houses()[house].annual_hvac_kwh_th
