@@ -157,3 +157,42 @@ def test_awards_never_exceed_bids_or_supply() -> None:
             assert curve.quantity_above(price) - 1e-9 <= got <= curve.quantity_at(price) + 1e-9
         if price > grid + 1e-9:  # above the grid's price the feeder must be full
             assert result.sold_kw[GRID] == pytest.approx(feeder)
+
+
+def test_one_bid_takes_its_quantity_at_the_grid_price() -> None:
+    result = clear(
+        {"a": demand((CAP, 2), (80, 5))}, grid_price_usd_per_mwh=60, feeder_capacity_kw=9
+    )
+    # at 60 the bid takes 5 (its 80 step reaches down to 60); the grid gives up to 9
+    assert (result.price_usd_per_mwh, result.bought_kw) == (60, {"a": 5})
+    assert result.sold_kw == {GRID: 5} and not result.feeder_limited
+
+
+def test_bids_all_below_the_price_buy_only_what_they_take_at_the_cap() -> None:
+    bids = {"a": demand((CAP, 1), (30, 6)), "b": demand((CAP, 0.5), (20, 4))}
+    result = clear(bids, grid_price_usd_per_mwh=45, feeder_capacity_kw=100)
+    assert result.price_usd_per_mwh == 45
+    assert result.bought_kw == {"a": 1, "b": 0.5} and result.quantity_kw == 1.5
+
+
+def test_a_negative_grid_price_clears_negative_and_fills_the_cheap_steps() -> None:
+    bids = {"a": demand((CAP, 1), (0, 4), (-10, 9)), "b": demand((CAP, 2), (-50, 7))}
+    result = clear(bids, grid_price_usd_per_mwh=-25, feeder_capacity_kw=100)
+    # at -25: a takes 9 (its -10 step reaches down to -25), b takes 2 (its -50 step does not)
+    assert result.price_usd_per_mwh == -25
+    assert result.bought_kw == {"a": 9, "b": 2} and result.sold_kw == {GRID: 11}
+
+
+def test_the_outcome_does_not_depend_on_the_order_bids_arrived_in() -> None:
+    import random
+
+    draw = random.Random(3)
+    bids = {
+        f"h{n:03d}": demand((CAP, draw.uniform(0, 2)), (draw.uniform(-40, 300), 2 + draw.random()))
+        for n in range(60)
+    }
+    shuffled = list(bids.items())
+    draw.shuffle(shuffled)
+    one = clear(bids, grid_price_usd_per_mwh=45.3, feeder_capacity_kw=97.1)
+    other = clear(dict(shuffled), grid_price_usd_per_mwh=45.3, feeder_capacity_kw=97.1)
+    assert one.model_dump() == other.model_dump()  # float for float, not approximately
