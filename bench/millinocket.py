@@ -8,6 +8,7 @@ homes and hours: the same bids, clearings and plant steps computed in one loop w
 no signatures, so the ratio is what running it as signed messages between actors costs.
 
     .venv/bin/python bench/millinocket.py [--homes 400] [--days 7] [--start 2020-01-16]
+        [--workers W]
 
 Needs the dev broker (`scripts/broker start`). Goals (issue 12): 400 homes for a week under
 60 s wall; 400 homes for a year under an hour.
@@ -35,11 +36,17 @@ def main() -> None:
     parser.add_argument("--days", type=float, default=7)
     parser.add_argument("--start", default="2020-01-16")
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--workers", type=int, default=0, help="worker processes for homes")
     args = parser.parse_args()
     logging.getLogger("gridworks.actors").setLevel(logging.ERROR)
     load = os.getloadavg()
     config = SimConfig(
-        homes=args.homes, days=args.days, start=args.start, seed=args.seed, progress=False
+        homes=args.homes,
+        days=args.days,
+        start=args.start,
+        seed=args.seed,
+        workers=args.workers,
+        progress=False,
     )
     network = connect_chain()
     try:
@@ -67,7 +74,8 @@ def main() -> None:
         ["chain: register every GNode", f"{phases['chain']:.1f} s", ""],
         ["broker: vhost and host logins", f"{phases['broker']:.1f} s", ""],
         [
-            f"market run over RabbitMQ ({args.homes} homes x {hours} h)",
+            f"market run over RabbitMQ ({args.homes} homes x {hours} h, "
+            f"{args.workers} worker processes)",
             f"{market_s:.1f} s",
             "< 60 s for 400 homes x 168 h",
         ],

@@ -49,6 +49,13 @@ def sim_group() -> None:
     show_default=True,
     help="The services' and homes' forecasts (perfect: the upper bound).",
 )
+@click.option(
+    "--workers",
+    default=0,
+    show_default=True,
+    type=click.IntRange(0, 64),
+    help="Worker processes for the homes' actors, besides this one.",
+)
 @click.option("--verify", is_flag=True, help="Check the market run against the reference run.")
 @click.option(
     "--adversaries/--no-adversaries",
@@ -67,6 +74,7 @@ def millinocket_command(
     json_path: Path | None,
     out: Path,
     forecast: str,
+    workers: int,
     verify: bool,
     adversaries: bool,
     progress: bool,
@@ -95,6 +103,7 @@ def millinocket_command(
         broker_url=broker_url,
         kind=ForecastKind(forecast),
         verify=verify,
+        workers=workers,
         adversaries=adversaries,
         progress=progress,
     )

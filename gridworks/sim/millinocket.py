@@ -27,13 +27,18 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import multiprocessing
 import sys
 import tempfile
 import time
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from multiprocessing.connection import Connection
 from pathlib import Path
+from typing import Any
+
+from algosdk.v2client.algod import AlgodClient
 
 from gridworks.actors.actor import Actor, ChainContext
 from gridworks.actors.broker import BrokerConfig
@@ -62,7 +67,7 @@ from gridworks.sim.homes import (
     Home,
     make_homes,
 )
-from gridworks.sim.results import Messages, RunOutcome, Summary
+from gridworks.sim.results import HomeTrace, Messages, RunOutcome, Summary
 
 log = logging.getLogger(__name__)
 
@@ -89,6 +94,9 @@ class SimConfig:
     kind: ForecastKind = ForecastKind.ADJUSTED
     verify: bool = False
     adversaries: bool = True
+    workers: int = 0
+    """Worker processes for the homes' actors, besides this process (which runs the services
+    and the first hosts' homes)."""
     """Send the bad input of `adversaries.strike` during the run (all of it must be refused)."""
     progress: bool = True
 
@@ -193,24 +201,26 @@ HOST_SIZE = 100
 are a regular expression naming its actors, and RabbitMQ refuses one naming hundreds."""
 
 
-def host_groups(services: list[str], homes: list[Home]) -> dict[str, list[str]]:
+def host_groups(run: str, services: list[str], homes: list[Home]) -> dict[str, list[str]]:
     """The run's actors in hosts of at most `HOST_SIZE`, a home's two actors in the same host,
-    the services in the first."""
+    the services in the first; named after the run (`<run>-<n>`), so that runs sharing a broker
+    never share a login (re-provisioning a login gives it a new password, and a run's end
+    deletes its logins)."""
     groups: list[list[str]] = [list(services)]
     for home in homes:
         if len(groups[-1]) + 2 > HOST_SIZE:
             groups.append([])
         groups[-1] += [home.atomic_tnode, home.scada]
-    return {f"sim-{index}": group for index, group in enumerate(groups)}
+    return {f"{run}-{index}": group for index, group in enumerate(groups)}
 
 
 class _Broker:
     """The run's own vhost and host logins on the broker at `url`; removed by `close`."""
 
-    def __init__(self, url: str | None, groups: dict[str, list[str]]) -> None:
+    def __init__(self, url: str | None, run_name: str, groups: dict[str, list[str]]) -> None:
         base = BrokerConfig() if url is None else BrokerConfig(url=url)
         self.admin = admin_for(base.url)
-        self.vhost = f"gridworks-sim-{uuid.uuid4().hex[:10]}"
+        self.vhost = f"gridworks-{run_name}"
         self._folder = tempfile.TemporaryDirectory(prefix="gridworks-sim-")
         self.logins = self.admin.provision(
             [], vhost=self.vhost, logins_file=Path(self._folder.name) / "logins.json", hosts=groups
@@ -249,8 +259,9 @@ def run(network: Network, config: SimConfig, say: Callable[[str], None] = print)
 
     registry = register(network, homes, say)
     lap("chain")
-    groups = host_groups(list(registry.services), homes)
-    broker = _Broker(config.broker_url, groups)
+    run_name = f"sim-{uuid.uuid4().hex[:10]}"
+    groups = host_groups(run_name, list(registry.services), homes)
+    broker = _Broker(config.broker_url, run_name, groups)
     say(
         f"broker: {broker.where} (a vhost of this run's own), {len(groups)} host logins, "
         "each allowed to publish only as its actors"
@@ -368,18 +379,10 @@ async def _market_run(
             time_coordinator=TIME_COORDINATOR,
         ),
     ]
-    tnodes = [
-        HomeTNode(
-            home,
-            registry.atomic_tnodes[home.atomic_tnode],
-            market_maker=MARKET_MAKER,
-            price_service=PRICE_SERVICE,
-            weather_service=WEATHER_SERVICE,
-            kind=config.kind,
-        )
-        for home in homes
-    ]
-    scadas = [HomeScada(home, registry.scadas[home.scada]) for home in homes]
+    local_groups, worker_groups = place_groups(groups, config.workers)
+    local_aliases = {alias for name in local_groups for alias in groups[name]}
+    local_homes = [home for home in homes if home.atomic_tnode in local_aliases]
+    tnodes, scadas = home_actors(local_homes, registry.atomic_tnodes, registry.scadas, config.kind)
     coordinator = TimeCoordinator(
         TIME_COORDINATOR,
         keys[TIME_COORDINATOR],
@@ -395,41 +398,206 @@ async def _market_run(
     )
     actors: list[Actor] = [coordinator, *services, *tnodes, *scadas]
     by_alias = {actor.alias: actor for actor in actors}
-    async with contextlib.AsyncExitStack() as stack:
-        hosts = [
-            await stack.enter_async_context(
-                ActorHost(chain, brokers[name], actors=[by_alias[a] for a in group])
+    workers = [
+        _Worker.start(
+            WorkerSpec(
+                algod_address=network.algod.algod_address,
+                algod_token=network.algod.algod_token,
+                factory_app_id=registry.factory.app_id,
+                genesis_hash=chain.genesis_hash,
+                homes=[home for home in homes if home.atomic_tnode in aliases],
+                private_keys={
+                    alias: key.private_key
+                    for alias, key in {**registry.atomic_tnodes, **registry.scadas}.items()
+                    if alias in aliases
+                },
+                groups={name: groups[name] for name in names},
+                brokers={name: brokers[name] for name in names},
+                hours=hours,
+                kind=config.kind,
             )
-            for name, group in groups.items()
-        ]
-
-        def refused() -> int:
-            return sum(host.stats.refused_total for host in hosts)
-
-        attacks = None
-        if config.adversaries:  # the first host's login may speak for the first homes
-            attacks = asyncio.get_running_loop().create_task(
-                _strike_once_open(hosts[0], market_maker, homes, registry)
-            )
-        ended = await coordinator.run()
-        if not isinstance(ended, Finished):
-            raise SimError(f"the run stopped: {ended.reason}")
-        sent = await attacks if attacks is not None else []
-        await _settle(
-            lambda: (
-                all(len(t.trace.energy_kwh) >= hours for t in tnodes) and refused() >= len(sent)
-            ),
-            "the homes' last reports and the refusals of the bad input",
         )
-        stats = HostStats()
-        for host in hosts:
-            stats.accepted += host.stats.accepted
-            stats.refused.update(host.stats.refused)
-            stats.duplicates += host.stats.duplicates
-            stats.published += host.stats.published
-    outcome = RunOutcome(name="market", homes=[t.trace for t in tnodes])
+        for names in worker_groups
+        for aliases in [{alias for name in names for alias in groups[name]}]
+    ]
+    try:
+        async with contextlib.AsyncExitStack() as stack:
+            hosts = [
+                await stack.enter_async_context(
+                    ActorHost(chain, brokers[name], actors=[by_alias[a] for a in groups[name]])
+                )
+                for name in local_groups
+            ]
+            for worker in workers:
+                await worker.started()
+
+            def refused() -> int:
+                return sum(host.stats.refused_total for host in hosts)
+
+            attacks = None
+            if config.adversaries:  # the first host's login may speak for the first homes
+                attacks = asyncio.get_running_loop().create_task(
+                    _strike_once_open(hosts[0], market_maker, homes, registry)
+                )
+            ended = await coordinator.run()
+            if not isinstance(ended, Finished):
+                raise SimError(f"the run stopped: {ended.reason}")
+            sent = await attacks if attacks is not None else []
+            await _settle(
+                lambda: (
+                    all(len(t.trace.energy_kwh) >= hours for t in tnodes) and refused() >= len(sent)
+                ),
+                "the homes' last reports and the refusals of the bad input",
+            )
+            stats = HostStats()
+            for host in hosts:
+                add_stats(stats, host.stats)
+            traces = {t.alias: t.trace for t in tnodes}
+            for worker in workers:
+                their_traces, their_stats = await worker.finished()
+                traces.update(their_traces)
+                add_stats(stats, their_stats)
+    finally:
+        for worker in workers:
+            worker.stop()
+    outcome = RunOutcome(name="market", homes=[traces[home.atomic_tnode] for home in homes])
     for index, hour in enumerate(range(start_hour, start_hour + hours)):
-        load = sum(t.trace.energy_kwh[index] for t in tnodes)
+        load = sum(trace.energy_kwh[index] for trace in outcome.homes)
         clearing = clearings[engine.slot_start_s(hour)]
         outcome.slots.append(engine.slot_record(hour, clearing, load))
     return outcome, stats
+
+
+def add_stats(total: HostStats, more: HostStats) -> None:
+    total.accepted += more.accepted
+    total.refused.update(more.refused)
+    total.duplicates += more.duplicates
+    total.published += more.published
+
+
+def home_actors(
+    homes: list[Home],
+    atomic_tnode_keys: dict[str, ActorKey],
+    scada_keys: dict[str, ActorKey],
+    kind: ForecastKind,
+) -> tuple[list[HomeTNode], list[HomeScada]]:
+    tnodes = [
+        HomeTNode(
+            home,
+            atomic_tnode_keys[home.atomic_tnode],
+            market_maker=MARKET_MAKER,
+            price_service=PRICE_SERVICE,
+            weather_service=WEATHER_SERVICE,
+            kind=kind,
+        )
+        for home in homes
+    ]
+    return tnodes, [HomeScada(home, scada_keys[home.scada]) for home in homes]
+
+
+def place_groups(groups: dict[str, list[str]], workers: int) -> tuple[list[str], list[list[str]]]:
+    """The host groups this process runs (the first, with the services, and its share), and
+    each worker process's."""
+    names = list(groups)
+    processes = max(0, workers)
+    shares: list[list[str]] = [[] for _ in range(processes + 1)]
+    for index, name in enumerate(names):
+        shares[index % (processes + 1)].append(name)
+    return shares[0], [share for share in shares[1:] if share]
+
+
+@dataclass(frozen=True)
+class WorkerSpec:
+    """What a worker process needs to run its homes' actors (picklable)."""
+
+    algod_address: str
+    algod_token: str = field(repr=False)
+    factory_app_id: int
+    genesis_hash: str
+    homes: list[Home]
+    private_keys: dict[str, str] = field(repr=False)
+    """The homes' keys, for the worker's memory only: a spawned child gets its arguments
+    through a pipe from its parent, never a file or a log (`ActorKey` refuses to pickle so that
+    nothing else does this by accident)."""
+    groups: dict[str, list[str]]
+    brokers: dict[str, BrokerConfig]
+    hours: int
+    kind: ForecastKind
+
+
+class _Worker:
+    """A process running some homes' actors; it sends back their traces and host stats."""
+
+    def __init__(self, process: multiprocessing.process.BaseProcess, conn: Connection) -> None:
+        self.process = process
+        self.conn = conn
+
+    @classmethod
+    def start(cls, spec: WorkerSpec) -> _Worker:
+        context = multiprocessing.get_context("spawn")
+        parent, child = context.Pipe()
+        process = context.Process(target=_worker_main, args=(spec, child), daemon=True)
+        process.start()
+        child.close()
+        return cls(process, parent)
+
+    async def _receive(self, expected: str, timeout_s: float) -> Any:
+        deadline = time.monotonic() + timeout_s
+        while not self.conn.poll():
+            if not self.process.is_alive():
+                raise SimError(f"a worker process ended (exit code {self.process.exitcode})")
+            if time.monotonic() > deadline:
+                raise SimError(f"a worker process did not report {expected} in {timeout_s:g} s")
+            await asyncio.sleep(0.02)
+        kind, value = self.conn.recv()
+        if kind == "error":
+            raise SimError(f"a worker process failed: {value}")
+        if kind != expected:
+            raise SimError(f"a worker process said {kind}, not {expected}")
+        return value
+
+    async def started(self) -> None:
+        await self._receive("started", 300)
+
+    async def finished(self) -> tuple[dict[str, HomeTrace], HostStats]:
+        traces, stats = await self._receive("done", 120)
+        return traces, stats
+
+    def stop(self) -> None:
+        if self.process.is_alive():
+            self.process.terminate()
+        self.process.join(10)
+
+
+def _worker_main(spec: WorkerSpec, conn: Connection) -> None:
+    logging.getLogger("gridworks.actors").setLevel(logging.ERROR)
+    try:
+        traces, stats = asyncio.run(_worker_run(spec, conn))
+        conn.send(("done", (traces, stats)))
+    except Exception as error:  # told to the parent, which fails the run with it
+        conn.send(("error", f"{type(error).__name__}: {error}"))
+    finally:
+        conn.close()
+
+
+async def _worker_run(spec: WorkerSpec, conn: Connection) -> tuple[dict[str, HomeTrace], HostStats]:
+    chain = ChainContext(
+        AlgodClient(spec.algod_token, spec.algod_address), spec.factory_app_id, spec.genesis_hash
+    )
+    keys = {alias: ActorKey.from_private_key(value) for alias, value in spec.private_keys.items()}
+    tnodes, scadas = home_actors(spec.homes, keys, keys, spec.kind)
+    by_alias: dict[str, Actor] = {actor.alias: actor for actor in [*tnodes, *scadas]}
+    stats = HostStats()
+    async with contextlib.AsyncExitStack() as stack:
+        hosts = [
+            await stack.enter_async_context(
+                ActorHost(chain, spec.brokers[name], actors=[by_alias[a] for a in group])
+            )
+            for name, group in spec.groups.items()
+        ]
+        conn.send(("started", None))
+        while not all(len(t.trace.energy_kwh) >= spec.hours for t in tnodes):
+            await asyncio.sleep(0.05)
+        for host in hosts:
+            add_stats(stats, host.stats)
+    return {t.alias: t.trace for t in tnodes}, stats

@@ -74,3 +74,47 @@ def test_the_same_seed_gives_the_same_market_whatever_the_timing(network: Networ
 def test_another_seed_draws_other_homes() -> None:
     assert make_homes(20, 1) == make_homes(20, 1)
     assert make_homes(20, 1) != make_homes(20, 2)
+
+
+def test_homes_on_a_worker_process_trade_the_same(network: Network, monkeypatch) -> None:
+    """With a worker process running some homes' actors (hosts of 8 actors here, so that a few
+    homes make several hosts), the outcome is the reference run's."""
+    from gridworks.sim import millinocket
+
+    monkeypatch.setattr(millinocket, "HOST_SIZE", 8)
+    config = SimConfig(homes=7, days=0.25, start="2020-03-05", seed=2, workers=1, progress=False)
+    output = run(network, config, say=lambda _: None)
+    reference = engine.reference_run(
+        make_homes(7, 2), engine.first_hour("2020-03-05"), 6, config.feeder_kw
+    )
+    assert output.market.model_dump() == reference.model_dump()
+    assert output.summary.messages.refused == len(adversaries.EXPECTED)
+
+
+def test_two_runs_on_one_broker_at_once_keep_to_their_own_logins(network: Network) -> None:
+    import threading
+
+    configs = [
+        SimConfig(homes=3, days=0.25, start="2020-01-20", seed=seed, progress=False)
+        for seed in (1, 2)
+    ]
+    outputs: dict[int, object] = {}
+
+    def one(index: int) -> None:
+        try:
+            outputs[index] = run(network, configs[index], say=lambda _: None)
+        except Exception as error:  # reported below
+            outputs[index] = error
+
+    threads = [threading.Thread(target=one, args=(index,)) for index in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(300)
+    for index, config in enumerate(configs):
+        output = outputs[index]
+        assert not isinstance(output, Exception), output
+        reference = engine.reference_run(
+            make_homes(3, config.seed), engine.first_hour("2020-01-20"), 6, config.feeder_kw
+        )
+        assert output.market.model_dump() == reference.model_dump()  # type: ignore[attr-defined]
