@@ -109,6 +109,19 @@ def message_type_of(envelope: SignedEnvelope) -> str:
     return f"{envelope.header.type}/v{envelope.header.version}"
 
 
+def host_cache(
+    chain: ChainContext, policy: Policy | None = None, *, follow: bool = True
+) -> ChainCache:
+    """The chain cache a host verifies with (not started): following `chain`'s factory."""
+    return ChainCache(
+        chain.algod,
+        watch_app_ids=(chain.factory_app_id,),
+        max_staleness_rounds=(policy or Policy()).max_staleness_rounds,
+        follow=follow,
+        poll_seconds=0.25,
+    )
+
+
 class ActorHost:
     """Hosts actors on one `BrokerLink`; `async with ActorHost(...) as host:` runs them."""
 
@@ -125,9 +138,13 @@ class ActorHost:
         prefetch: int = 50,
         window: int = 256,
         replay_dir: Path | str | None = None,
+        cache: ChainCache | None = None,
     ) -> None:
         """`replay_dir`: keep each actor's accepted message ids in a SQLite file there, so a
-        restarted process still refuses replays of what it took before."""
+        restarted process still refuses replays of what it took before. `cache`: a chain cache
+        shared with the process's other hosts (its owner starts and closes it; one follower of
+        the chain and one first lookup per sender for all of them); by default the host has
+        its own."""
         self.chain = chain
         self.broker = broker or BrokerConfig()
         self.policy = policy or Policy()
@@ -136,13 +153,8 @@ class ActorHost:
         self.prefetch = prefetch
         self.replay_dir = Path(replay_dir) if replay_dir is not None else None
         self.stats = HostStats()
-        self.cache = ChainCache(
-            chain.algod,
-            watch_app_ids=(chain.factory_app_id,),
-            max_staleness_rounds=self.policy.max_staleness_rounds,
-            follow=follow_chain,
-            poll_seconds=0.25,
-        )
+        self._owns_cache = cache is None
+        self.cache = cache or host_cache(chain, self.policy, follow=follow_chain)
         self.link = BrokerLink(self.broker, window=window, declare=self._declare_shared)
         self._hosted: dict[str, _Hosted] = {}
         self._broadcasts: dict[bytes, tuple[Verified, float]] = {}
@@ -161,7 +173,8 @@ class ActorHost:
 
     async def start(self) -> None:
         """Connect, declare every actor's queue, start consuming, run each `on_start`."""
-        self.cache.start()
+        if self._owns_cache:
+            self.cache.start()
         for hosted in self._hosted.values():  # recorded now, declared as the link comes up
             await self.link.add_queue(self._queue_spec(hosted))
         await self.link.start()
@@ -195,7 +208,8 @@ class ActorHost:
         await asyncio.gather(*tasks, return_exceptions=True)
         for hosted in self._hosted.values():
             hosted.verifier.replay.close()
-        self.cache.close()
+        if self._owns_cache:
+            self.cache.close()
         self._started = False
 
     async def __aenter__(self) -> ActorHost:

@@ -71,7 +71,7 @@ def funded_keys(network: Network, count: int, micro_algos: int = 1_000_000) -> l
     params = network.algod.suggested_params()
     last = None
     for start in range(0, count, GROUP_SIZE):
-        payments = [
+        payments: list[transaction.Transaction] = [
             transaction.PaymentTxn(funder.address, params, key.address, micro_algos)
             for key in keys[start : start + GROUP_SIZE]
         ]

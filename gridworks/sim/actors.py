@@ -165,7 +165,7 @@ class HomeTNode(AtomicTNode):
         prices, weather = self._prices.get(start_s), self._weather.get(start_s)
         if prices is None or weather is None or start_s in self._bid_for:
             return
-        if self._reported is not None and self._reported != start_s - engine.SLOT_SECONDS:
+        if self._bid_for and self._reported != start_s - engine.SLOT_SECONDS:
             return  # the store at the slot's start is not known yet: bid on the Scada's report
         hour = engine.hour_at(start_s)
         forecast = engine.forecast_for(

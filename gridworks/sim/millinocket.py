@@ -43,7 +43,7 @@ from algosdk.v2client.algod import AlgodClient
 from gridworks.actors.actor import Actor, ChainContext
 from gridworks.actors.broker import BrokerConfig
 from gridworks.actors.broker_admin import admin_for
-from gridworks.actors.host import ActorHost, HostStats
+from gridworks.actors.host import ActorHost, HostStats, host_cache
 from gridworks.actors.time_coordination import Finished, RunConfig
 from gridworks.actors.time_coordinator import TimeCoordinator
 from gridworks.contracts.factory import Factory
@@ -422,9 +422,15 @@ async def _market_run(
     ]
     try:
         async with contextlib.AsyncExitStack() as stack:
+            cache = stack.enter_context(host_cache(chain).start())  # one for all the hosts
             hosts = [
                 await stack.enter_async_context(
-                    ActorHost(chain, brokers[name], actors=[by_alias[a] for a in groups[name]])
+                    ActorHost(
+                        chain,
+                        brokers[name],
+                        actors=[by_alias[a] for a in groups[name]],
+                        cache=cache,
+                    )
                 )
                 for name in local_groups
             ]
@@ -589,9 +595,12 @@ async def _worker_run(spec: WorkerSpec, conn: Connection) -> tuple[dict[str, Hom
     by_alias: dict[str, Actor] = {actor.alias: actor for actor in [*tnodes, *scadas]}
     stats = HostStats()
     async with contextlib.AsyncExitStack() as stack:
+        cache = stack.enter_context(host_cache(chain).start())
         hosts = [
             await stack.enter_async_context(
-                ActorHost(chain, spec.brokers[name], actors=[by_alias[a] for a in group])
+                ActorHost(
+                    chain, spec.brokers[name], actors=[by_alias[a] for a in group], cache=cache
+                )
             )
             for name, group in spec.groups.items()
         ]
