@@ -154,7 +154,10 @@ class ActorHost:
         self.replay_dir = Path(replay_dir) if replay_dir is not None else None
         self.stats = HostStats()
         self._owns_cache = cache is None
-        self.cache = cache or host_cache(chain, self.policy, follow=follow_chain)
+        # not `cache or ...`: an empty ChainCache is falsy (it has a length)
+        self.cache = (
+            cache if cache is not None else host_cache(chain, self.policy, follow=follow_chain)
+        )
         self.link = BrokerLink(self.broker, window=window, declare=self._declare_shared)
         self._hosted: dict[str, _Hosted] = {}
         self._broadcasts: dict[bytes, tuple[Verified, float]] = {}

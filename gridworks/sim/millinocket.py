@@ -605,7 +605,10 @@ async def _worker_run(spec: WorkerSpec, conn: Connection) -> tuple[dict[str, Hom
             for name, group in spec.groups.items()
         ]
         conn.send(("started", None))
+        parent = multiprocessing.parent_process()
         while not all(len(t.trace.energy_kwh) >= spec.hours for t in tnodes):
+            if parent is not None and not parent.is_alive():
+                raise SimError("the run's process is gone")  # never outlive it
             await asyncio.sleep(0.05)
         for host in hosts:
             add_stats(stats, host.stats)
