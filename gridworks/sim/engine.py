@@ -30,7 +30,6 @@ from gridworks.sim import millinocket_data as data
 from gridworks.sim import plant
 from gridworks.sim.forecast import ForecastKind, ahead
 from gridworks.sim.homes import Home
-from gridworks.sim.plant import kwh_between
 from gridworks.sim.results import HomeTrace, RunOutcome, Slot
 from gridworks.sim.strategy import Forecast, StoreDP
 
@@ -107,19 +106,12 @@ def on_demand_kw(home: Home, store_kwh: float, hour: int) -> float:
     house = home.house
     full = house.storable_kwh_th
     store = min(max(store_kwh, 0.0), full)
-    offset = kwh_between(
-        house, house.ambient_temp_store_f, house.zero_potential_energy_water_temp_f
-    )
+    offset = plant.loss_offset_kwh(house)
     lost = min(store, house.store_passive_loss_ratio * (store + offset))
     after_loss = store - lost
     heat = home.heat_demand_kw[hour] + lost
     cop = house.cop(temperature_series()[hour])
-    ceiling = min(
-        full,
-        kwh_between(
-            house, house.zero_potential_energy_water_temp_f, house.max_heatpump_source_water_temp_f
-        ),
-    )
+    ceiling = plant.heatpump_ceiling_kwh(house)
     heatpump = min(
         house.rated_heatpump_electricity_kw, heat / cop, max(0.0, ceiling - after_loss) / cop
     )

@@ -27,6 +27,22 @@ def kwh_between(house: HouseType, low_f: float, high_f: float) -> float:
     return house.store_size_gallons * WATER_LB_PER_GALLON * (high_f - low_f) / BTU_PER_KWH
 
 
+def heatpump_ceiling_kwh(house: HouseType) -> float:
+    """The store's energy above which the heat pump cannot heat it (its source-water limit)."""
+    return min(
+        house.storable_kwh_th,
+        kwh_between(
+            house, house.zero_potential_energy_water_temp_f, house.max_heatpump_source_water_temp_f
+        ),
+    )
+
+
+def loss_offset_kwh(house: HouseType) -> float:
+    """The store's energy at zero potential above its surroundings: passive loss runs on the
+    store's energy plus this."""
+    return kwh_between(house, house.ambient_temp_store_f, house.zero_potential_energy_water_temp_f)
+
+
 class Step(BaseModel):
     """What one step did."""
 
@@ -59,16 +75,9 @@ def step(
     if hours <= 0:
         raise ValueError("a step lasts a positive time")
     full = house.storable_kwh_th
-    heatpump_ceiling = min(
-        full,
-        kwh_between(
-            house, house.zero_potential_energy_water_temp_f, house.max_heatpump_source_water_temp_f
-        ),
-    )
+    heatpump_ceiling = heatpump_ceiling_kwh(house)
     store = min(max(store_kwh, 0.0), full)
-    offset = kwh_between(
-        house, house.ambient_temp_store_f, house.zero_potential_energy_water_temp_f
-    )
+    offset = loss_offset_kwh(house)
     lost = min(store, house.store_passive_loss_ratio * hours * (store + offset))
     store -= lost
     budget = max(0.0, electricity_kw) * hours

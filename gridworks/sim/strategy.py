@@ -38,8 +38,8 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from gridworks.markets.bids import DemandCurve, Step
 from gridworks.markets.market_types import PRICE_CAP_USD_PER_MWH
+from gridworks.sim import plant
 from gridworks.sim.millinocket_data import HouseType
-from gridworks.sim.plant import kwh_between
 
 QUANTITY_DECIMALS = 6
 """Bid quantities are rounded to 1e-6 kW."""
@@ -102,16 +102,9 @@ def step_arrays(
     if hours <= 0:
         raise ValueError("a step lasts a positive time")
     full = house.storable_kwh_th
-    heatpump_ceiling = min(
-        full,
-        kwh_between(
-            house, house.zero_potential_energy_water_temp_f, house.max_heatpump_source_water_temp_f
-        ),
-    )
+    heatpump_ceiling = plant.heatpump_ceiling_kwh(house)
     store = np.minimum(np.maximum(np.asarray(store_kwh, dtype=np.float64), 0.0), full)
-    offset = kwh_between(
-        house, house.ambient_temp_store_f, house.zero_potential_energy_water_temp_f
-    )
+    offset = plant.loss_offset_kwh(house)
     lost = np.minimum(store, house.store_passive_loss_ratio * hours * (store + offset))
     store = store - lost
     budget = np.maximum(0.0, np.asarray(electricity_kw, dtype=np.float64)) * hours
