@@ -46,6 +46,7 @@ def test_the_module_list_is_what_the_package_holds() -> None:
         "gridworks.cli.gnode",
         "gridworks.cli.identity",
         "gridworks.cli.sandbox",
+        "gridworks.cli.sim",
         "gridworks.cli.tour",
     ]
 
@@ -146,6 +147,7 @@ def test_gridworks_help_lists_every_command_group() -> None:
         "identity",
         "ear",
         "actors",
+        "sim",
         "demo",
         "tour",
     }
