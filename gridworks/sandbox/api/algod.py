@@ -166,7 +166,7 @@ def create_algod_app(
         }
 
     async def health(request: Request) -> Response:
-        return Response(b"", status_code=200)
+        return json_response(None)  # algod answers JSON null
 
     async def versions(request: Request) -> Response:
         return json_response(

@@ -84,11 +84,12 @@ def account_json(ledger: Ledger, addr: bytes, exclude_all: bool) -> dict[str, An
         "total-assets-opted-in": acct.total_assets,
         "total-created-apps": acct.total_created_apps,
         "total-created-assets": acct.total_created_assets,
-        "total-box-bytes": acct.total_box_bytes,
-        "total-boxes": acct.total_boxes,
+        # as algod: the schema always, the box totals only when there are boxes
+        "apps-total-schema": schema_json((acct.total_uints, acct.total_byte_slices)),
     }
-    if acct.total_uints or acct.total_byte_slices:
-        out["apps-total-schema"] = schema_json((acct.total_uints, acct.total_byte_slices))
+    if acct.total_boxes:
+        out["total-boxes"] = acct.total_boxes
+        out["total-box-bytes"] = acct.total_box_bytes
     if acct.total_extra_app_pages:
         out["apps-total-extra-pages"] = acct.total_extra_app_pages
     if acct.auth_addr != ZERO_ADDRESS:

@@ -32,7 +32,9 @@ def make_genesis(spec: GenesisSpec) -> tuple[dict[str, Any], list[bytes]]:
     alloc = [
         {
             "addr": encode_address(public_key_of(seed)),
-            "comment": f"dev account {index}",
+            # LocalNet's and go-algorand's network templates' names: AlgoKit finds its dispenser
+            # as the account whose comment is Wallet1
+            "comment": f"Wallet{index + 1}",
             # Online, as the genesis accounts of a private network are: tools such as AlgoKit
             # pick their dispenser among online accounts. Only public participation keys here.
             "state": {
@@ -48,12 +50,12 @@ def make_genesis(spec: GenesisSpec) -> tuple[dict[str, Any], list[bytes]]:
         for index, seed in enumerate(seeds)
     ]
     alloc.append(
-        {"addr": encode_address(FEE_SINK), "comment": "fee sink", "state": {"algo": 100_000}}
+        {"addr": encode_address(FEE_SINK), "comment": "FeeSink", "state": {"algo": 100_000}}
     )
     alloc.append(
         {
             "addr": encode_address(REWARDS_POOL),
-            "comment": "rewards pool",
+            "comment": "RewardsPool",
             "state": {"algo": 100_000},
         }
     )

@@ -95,10 +95,14 @@ def move_algos(ov: Overlay, sender: bytes, receiver: bytes, amount: int) -> None
     target.micro_algos += amount
 
 
-def _holding(ov: Overlay, addr: bytes, asset_id: int) -> Holding:
+def _holding(ov: Overlay, addr: bytes, asset_id: int, *, receiving: bool = False) -> Holding:
     holding = ov.holding_for_update(addr, asset_id)
     if holding is None:
-        raise TransactionRejected(f"asset {asset_id} missing from {encode_address(addr)}")
+        missing = f"asset {asset_id} missing from {encode_address(addr)}"
+        # algod's words for a receiver that never opted in (AlgoKit and others match on them)
+        raise TransactionRejected(
+            f"receiver error: must optin, {missing}" if receiving else missing
+        )
     return holding
 
 
@@ -118,7 +122,7 @@ def take_asset(ov: Overlay, addr: bytes, asset_id: int, amount: int, bypass_free
 def put_asset(ov: Overlay, addr: bytes, asset_id: int, amount: int, bypass_freeze: bool) -> None:
     if amount == 0:
         return
-    holding = _holding(ov, addr, asset_id)
+    holding = _holding(ov, addr, asset_id, receiving=True)
     if holding.frozen and not bypass_freeze:
         raise TransactionRejected(f"asset {asset_id} frozen in {encode_address(addr)}")
     if holding.amount + amount > U64_MAX:

@@ -32,7 +32,10 @@ def test_a_transfer_moves_units_between_holdings() -> None:
 def test_a_receiver_that_has_not_opted_in_is_refused() -> None:
     ledger, asset_id = _ledger()
     message = ledger.refuse(apply_asset_transfer, txn("axfer", xaid=asset_id, arcv=BOB, aamt=1))
-    assert message == f"asset {asset_id} missing from {encode_address(BOB)}"
+    assert (
+        message
+        == f"receiver error: must optin, asset {asset_id} missing from {encode_address(BOB)}"
+    )
 
 
 def test_a_zero_unit_transfer_looks_nothing_up() -> None:
