@@ -139,20 +139,14 @@ class MarketBook:
             for bidder, message_id, curve in rows
         }
 
+    def live(self, slot: str) -> dict[str, tuple[str, DemandCurve]]:
+        """Each bidder's latest bid for `slot`: its message id and its curve."""
+        with self._lock:
+            return self._live(slot)
+
     def live_bids(self, slot: str) -> dict[str, DemandCurve]:
         """Each bidder's latest bid for `slot`."""
-        with self._lock:
-            return {bidder: curve for bidder, (_, curve) in self._live(slot).items()}
-
-    def live_bid_ids(self, slot: str) -> dict[str, str]:
-        """Each bidder's latest bid's message id for `slot`."""
-        with self._lock:
-            rows = self._db.execute(
-                "SELECT bidder, message_id FROM bids WHERE seq IN "
-                "(SELECT MAX(seq) FROM bids WHERE slot = ? GROUP BY bidder)",
-                (slot,),
-            ).fetchall()
-        return dict(rows)
+        return {bidder: curve for bidder, (_, curve) in self.live(slot).items()}
 
     def record_clearing(self, slot: str, clearing: Clearing, *, cleared_ms: int) -> None:
         """Write the clearing and every award, each bought award tied to the live bid it came

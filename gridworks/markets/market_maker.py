@@ -96,9 +96,7 @@ class MarketMaker(Actor):
         for slot in sorted(self.open.values(), key=lambda s: s.start_s):
             if not slot.open_at(now):
                 await self._clear(slot)  # its gate closed: with what came in
-        start = now + self.lead_s
-        start -= start % self.market.slot_seconds
-        opened = make_slot(self.market.name, self.alias, start)
+        opened = make_slot(self.market.name, self.alias, self._opened_at(now))
         if opened.name not in self.cleared:
             self.open[opened.name] = opened
             await self._clear_if_complete(opened)
@@ -143,11 +141,11 @@ class MarketMaker(Actor):
         async with self._lock:
             if slot.name in self.cleared:
                 return
-            live = self.book.live_bids(slot.name)
+            live = self.book.live(slot.name)  # bidder -> (bid message id, curve)
             grid_price, feeder_kw = self.supply(slot)
             offers = dict(self.offers(slot)) if self.offers else {}
             clearing = clear(
-                live,
+                {bidder: curve for bidder, (_, curve) in live.items()},
                 grid_price_usd_per_mwh=grid_price,
                 feeder_capacity_kw=feeder_kw,
                 offers=offers,
@@ -158,7 +156,6 @@ class MarketMaker(Actor):
             self._bid_in.pop(slot.name, None)
         if self.on_clearing is not None:
             self.on_clearing(slot, clearing)
-        bid_ids = self.book.live_bid_ids(slot.name)
         await asyncio.gather(
             *(
                 self.send(
@@ -168,7 +165,7 @@ class MarketMaker(Actor):
                         terminal_asset=self.bidders[bidder],
                         price_usd_per_mwh=clearing.price_usd_per_mwh,
                         quantity_kw=kw,
-                        bid_message_id=bid_ids[bidder],
+                        bid_message_id=live[bidder][0],
                     ),
                 )
                 for bidder, kw in sorted(clearing.bought_kw.items())
@@ -190,5 +187,6 @@ class MarketMaker(Actor):
             await self.step_done()
 
     def _opened_at(self, now: int) -> int:
+        """The start of the slot a step at `now` opens."""
         start = now + self.lead_s
         return start - start % self.market.slot_seconds

@@ -24,7 +24,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from gridworks.actors.actor import Actor
+from gridworks.actors.actor import Actor, CounterpartyError
 from gridworks.actors.atomic_tnode import AtomicTNode
 from gridworks.actors.messages import Dispatch, TimeStep
 from gridworks.actors.scada import Scada
@@ -220,7 +220,6 @@ class HomeTNode(AtomicTNode):
         self._reported = report.slot_start_s
         engine.record(
             self.trace,
-            None,
             award.price_usd_per_mwh,
             energy=report.energy_kwh,
             store=report.store_kwh_th,
@@ -232,8 +231,6 @@ class HomeTNode(AtomicTNode):
 
 
 def raise_counterparty(verified: Verified, why: str) -> None:
-    from gridworks.actors.actor import CounterpartyError
-
     raise CounterpartyError(f"{verified.sender.alias} is not the counterparty: {why}")
 
 

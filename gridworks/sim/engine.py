@@ -201,17 +201,21 @@ def reference_run(
             alias = home.atomic_tnode
             done = run_plant(home, store[alias], setpoint_w(clearing.bought_kw[alias]), hour)
             store[alias] = done.store_kwh
-            record(traces[alias], done, clearing.price_usd_per_mwh)
+            record(
+                traces[alias],
+                clearing.price_usd_per_mwh,
+                energy=done.used_kwh,
+                store=done.store_kwh,
+                unserved=done.unserved_kwh,
+            )
             load += done.used_kwh
         outcome.slots.append(slot_record(hour, clearing, load))
     return outcome
 
 
-def record(trace: HomeTrace, done: plant.Step | None, price: float, **values: float) -> None:
-    """Add one hour to a home's trace: from a plant step, or from a report's `values`."""
-    if done is not None:
-        values = dict(energy=done.used_kwh, store=done.store_kwh, unserved=done.unserved_kwh)
-    trace.energy_kwh.append(values["energy"])
-    trace.cost_usd.append(values["energy"] * price / 1000)
-    trace.store_kwh_th.append(values["store"])
-    trace.unserved_kwh_th.append(values["unserved"])
+def record(trace: HomeTrace, price: float, *, energy: float, store: float, unserved: float) -> None:
+    """Add one hour to a home's trace: what it drew, paid at `price`, kept and left unserved."""
+    trace.energy_kwh.append(energy)
+    trace.cost_usd.append(energy * price / 1000)
+    trace.store_kwh_th.append(store)
+    trace.unserved_kwh_th.append(unserved)

@@ -69,10 +69,11 @@ def _series(house: str) -> tuple[list[float], list[float], tuple[float, ...]]:
 
 
 def _forecast(house: str, now: int, horizon: int, kind: ForecastKind) -> Forecast:
+    prices, temps, need = _series(house)
     return Forecast(
-        price_usd_per_mwh=ahead(_series(house)[0], now, horizon, kind),
-        outdoor_temp_f=ahead(_series(house)[1], now, horizon, kind),
-        heat_demand_kw=ahead(_series(house)[2], now, horizon, kind),
+        price_usd_per_mwh=ahead(prices, now, horizon, kind),
+        outdoor_temp_f=ahead(temps, now, horizon, kind),
+        heat_demand_kw=ahead(need, now, horizon, kind),
     )
 
 
