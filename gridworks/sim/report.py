@@ -290,7 +290,7 @@ def _cost_comparison(market: RunOutcome, baseline: RunOutcome, path: Path) -> Pa
     ax.bar_label(bars, fmt="%.2f", fontsize="small")
     bars = ax.bar([x + width / 2 for x in xs], baseline_means, width, label="baseline")
     ax.bar_label(bars, fmt="%.2f", fontsize="small")
-    ax.set_xticks(list(xs), labels)
+    ax.set_xticks(list(xs), labels, rotation=30, ha="right")  # long labels stay apart
     ax.axhline(0, color="black", lw=0.5)
     ax.set_xlabel("house type (homes)")
     ax.set_ylabel("cost per home (USD)")
