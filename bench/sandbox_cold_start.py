@@ -46,6 +46,8 @@ def cold_start(extra: list[str]) -> float:
             str(port),
             "--kmd-port",
             str(free_port()),
+            "--indexer-port",
+            str(free_port()),
             *extra,
         ],
         stdout=subprocess.DEVNULL,

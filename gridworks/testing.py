@@ -1,9 +1,14 @@
 """The gridworks pytest plugin (registered through the `pytest11` entry point).
 
 Fixtures: `network` (session: the embedded sandbox on free ports, in memory, or the external node
-named by ALGOD_SERVER & co.), `algod`, `kmd`, `dev_accounts`, `sandbox` (the embedded sandbox
-itself; tests that use it are skipped against an external node) and `account_factory`, which makes
-fresh funded accounts so tests stay independent of each other.
+named by ALGOD_SERVER & co.), `algod`, `kmd`, `indexer`, `dev_accounts`, `sandbox` (the embedded
+sandbox itself; tests that use it are skipped against an external node) and `account_factory`,
+which makes fresh funded accounts so tests stay independent of each other.
+
+`fresh_chain` gives each test a chain at the session's starting state: a second embedded sandbox
+(in memory, on free ports, never the one behind `network`, whose session fixtures keep state),
+taken back to its genesis before each test with `reset()` (a revert to the start of its session:
+it costs what the previous test changed). A test may take and revert snapshots of its own.
 
 For the identity layer and actors: `gnode_factory` (session: a deployed GNodeFactory with a
 certified validator), `certified_device` (a new TerminalAsset on it, with its TaDeed,
@@ -23,6 +28,7 @@ import pytest
 if TYPE_CHECKING:
     from algosdk.kmd import KMDClient
     from algosdk.v2client.algod import AlgodClient
+    from algosdk.v2client.indexer import IndexerClient
 
     from gridworks.actors.broker import BrokerConfig
     from gridworks.contracts.provision import Device, FactorySetup
@@ -59,6 +65,14 @@ def kmd(network: Network) -> KMDClient:
 
 
 @pytest.fixture(scope="session")
+def indexer(network: Network) -> IndexerClient:
+    """The network's indexer client (the embedded sandbox's, or INDEXER_SERVER & co.'s)."""
+    if network.indexer is None:
+        pytest.skip("needs an indexer; ALGOD_SERVER is set and INDEXER_SERVER is not")
+    return network.indexer
+
+
+@pytest.fixture(scope="session")
 def dev_accounts(network: Network) -> list[DevAccount]:
     return network.dev_accounts()
 
@@ -68,6 +82,29 @@ def sandbox(network: Network) -> EmbeddedSandbox:
     if network.sandbox is None:
         pytest.skip(f"needs the embedded sandbox; ALGOD_SERVER={os.environ.get('ALGOD_SERVER')}")
     return network.sandbox
+
+
+@pytest.fixture(scope="session")
+def fresh_chain_network() -> Iterator[Network]:
+    """The embedded sandbox behind `fresh_chain`, started at genesis for the session."""
+    if os.environ.get("ALGOD_SERVER"):
+        pytest.skip("fresh_chain resets an embedded sandbox of its own; ALGOD_SERVER is set")
+    from gridworks.sandbox import connect
+
+    net = connect(env={})
+    try:
+        yield net
+    finally:
+        net.close()
+
+
+@pytest.fixture
+def fresh_chain(fresh_chain_network: Network) -> Network:
+    """A Network whose chain (ledger, indexer, kmd) is back at the session's start: genesis,
+    with the dev wallet as it was then."""
+    assert fresh_chain_network.sandbox is not None
+    fresh_chain_network.sandbox.reset()
+    return fresh_chain_network
 
 
 @pytest.fixture

@@ -29,6 +29,7 @@ TOKEN = "a" * 64
 GRIDWORKS = Path(sys.executable).with_name("gridworks")
 READY = re.compile(
     r"^sandbox ready: algod (?P<algod>http://\S+) kmd (?P<kmd>http://\S+) "
+    r"indexer (?P<indexer>http://\S+) "
     r"network (?P<network>\S+) round (?P<round>\d+) \((?P<where>[^)]*)\)$"
 )
 START_TIMEOUT = 20.0
@@ -121,7 +122,10 @@ def start(tmp_path: Path) -> Iterator[Start]:
     workdir.mkdir()
 
     def launch(
-        *args: str, algod_port: int | None = None, kmd_port: int | None = None
+        *args: str,
+        algod_port: int | None = None,
+        kmd_port: int | None = None,
+        indexer_port: int | None = None,
     ) -> SandboxProcess:
         command = [
             str(GRIDWORKS),
@@ -131,6 +135,8 @@ def start(tmp_path: Path) -> Iterator[Start]:
             str(algod_port or free_port()),
             "--kmd-port",
             str(kmd_port or free_port()),
+            "--indexer-port",
+            str(indexer_port or free_port()),
             *args,
         ]
         env = {k: v for k, v in os.environ.items() if not k.startswith(("ALGOD_", "KMD_"))}

@@ -6,6 +6,8 @@ from pathlib import Path
 
 import click
 
+from gridworks.cli.sandbox_snapshots import COMMANDS as SNAPSHOT_COMMANDS
+
 
 @click.group("sandbox")
 def sandbox_group() -> None:
@@ -16,6 +18,7 @@ def sandbox_group() -> None:
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option("--algod-port", default=4001, show_default=True, type=click.IntRange(0, 65535))
 @click.option("--kmd-port", default=4002, show_default=True, type=click.IntRange(0, 65535))
+@click.option("--indexer-port", default=8980, show_default=True, type=click.IntRange(0, 65535))
 @click.option("--algod-token", default=None, help="algod API token [default: 'a' x 64].")
 @click.option("--kmd-token", default=None, help="kmd API token [default: 'a' x 64].")
 @click.option(
@@ -26,14 +29,22 @@ def sandbox_group() -> None:
     help="Where the ledger and kmd wallets persist (SQLite).",
 )
 @click.option("--ephemeral", is_flag=True, help="Keep everything in memory; nothing is written.")
+@click.option(
+    "--from-dump",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    default=None,
+    help="Start from a file written by `gridworks sandbox dump` (needs an empty data dir).",
+)
 def sandbox_start(
     host: str,
     algod_port: int,
     kmd_port: int,
+    indexer_port: int,
     algod_token: str | None,
     kmd_token: str | None,
     data_dir: Path,
     ephemeral: bool,
+    from_dump: Path | None,
 ) -> None:
     """Run the sandbox in the foreground until Ctrl-C or SIGTERM."""
     from gridworks.sandbox.embedded import DEFAULT_TOKEN, EmbeddedSandbox, SandboxConfig
@@ -42,9 +53,11 @@ def sandbox_start(
         host=host,
         algod_port=algod_port,
         kmd_port=kmd_port,
+        indexer_port=indexer_port,
         algod_token=algod_token or DEFAULT_TOKEN,
         kmd_token=kmd_token or DEFAULT_TOKEN,
         data_dir=None if ephemeral else data_dir,
+        from_dump=from_dump,
     )
     try:
         box = EmbeddedSandbox(config)
@@ -55,6 +68,7 @@ def sandbox_start(
     def ready() -> None:
         click.echo(
             f"sandbox ready: algod {box.algod_address} kmd {box.kmd_address} "
+            f"indexer {box.indexer_address} "
             f"network {box.ledger.genesis_id} round {box.ledger.round} ({where})",
         )
 
@@ -63,3 +77,7 @@ def sandbox_start(
     except OSError as exc:  # a port in use, say: one line, not a traceback
         raise click.ClickException(f"cannot start the sandbox: {exc}") from exc
     click.echo("sandbox stopped")
+
+
+for _command in SNAPSHOT_COMMANDS:
+    sandbox_group.add_command(_command)

@@ -9,12 +9,16 @@ from pathlib import Path
 from pydantic import BaseModel, ConfigDict, Field
 
 from .api.algod import BlockWaiter, create_algod_app
+from .api.gridworks_api import gridworks_routes
+from .api.indexer import create_indexer_app
 from .api.kmd import create_kmd_app
+from .dump import load_dump, write_dump
 from .kmd.wallets import WalletStore
 from .ledger.genesis import GenesisSpec, make_genesis
 from .ledger.ledger import Ledger
 from .ledger.store import Store
 from .server import Listener, ServerGroup, run_loop
+from .snapshots import Snapshot, TimeMachine
 
 DEFAULT_TOKEN = "a" * 64  # the Algorand sandbox's and AlgoKit LocalNet's well-known dev token
 DEFAULT_DATA_DIR = Path(".gridworks") / "sandbox"
@@ -28,11 +32,13 @@ class SandboxConfig(BaseModel):
     host: str = "127.0.0.1"
     algod_port: int = Field(4001, ge=0, le=65535)
     kmd_port: int = Field(4002, ge=0, le=65535)
+    indexer_port: int = Field(8980, ge=0, le=65535)  # indexer's API, with algod's token
     algod_token: str = DEFAULT_TOKEN
     kmd_token: str = DEFAULT_TOKEN
     data_dir: Path | None = DEFAULT_DATA_DIR
     network: str = Field("sandnet", pattern=r"^[a-z][a-z0-9-]*$")
     dev_accounts: int = Field(3, ge=1, le=100)
+    from_dump: Path | None = None  # start from this dump (`dump()`); needs a fresh data_dir
 
 
 class EmbeddedSandbox:
@@ -45,6 +51,18 @@ class EmbeddedSandbox:
         wallet_path = data_dir / "kmd.sqlite" if data_dir else None
         self.wallets = WalletStore(wallet_path)
         store = Store(ledger_path)
+        if self.config.from_dump is not None:
+            try:
+                if store.get_meta("genesis") is not None:
+                    raise ValueError(
+                        f"{ledger_path} already holds a ledger: start from a dump in an empty "
+                        "data dir or in memory"
+                    )
+                load_dump(self.config.from_dump, store, self.wallets)
+            except BaseException:
+                store.close()
+                self.wallets.close()
+                raise
         if store.get_meta("genesis") is None:
             document, seeds = make_genesis(
                 GenesisSpec(network=self.config.network, dev_accounts=self.config.dev_accounts)
@@ -52,11 +70,17 @@ class EmbeddedSandbox:
             self.wallets.ensure_default_wallet(seeds)
             Ledger.initialize(store, document)
         self.ledger = Ledger(store)
+        self.time_machine = TimeMachine(self.ledger, self.wallets)
         waiter = BlockWaiter(self.ledger)
         self.servers = ServerGroup(
             [
                 Listener(
-                    create_algod_app(self.ledger, self.config.algod_token, waiter=waiter),
+                    create_algod_app(
+                        self.ledger,
+                        self.config.algod_token,
+                        waiter=waiter,
+                        extra_routes=gridworks_routes(self.time_machine),
+                    ),
                     self.config.host,
                     self.config.algod_port,
                 ),
@@ -64,6 +88,11 @@ class EmbeddedSandbox:
                     create_kmd_app(self.wallets, self.config.kmd_token),
                     self.config.host,
                     self.config.kmd_port,
+                ),
+                Listener(
+                    create_indexer_app(self.ledger, self.config.algod_token),
+                    self.config.host,
+                    self.config.indexer_port,
                 ),
             ],
             on_stop=waiter.stop,
@@ -76,6 +105,34 @@ class EmbeddedSandbox:
     @property
     def kmd_address(self) -> str:
         return f"http://{self.config.host}:{self.config.kmd_port}"
+
+    @property
+    def indexer_address(self) -> str:
+        return f"http://{self.config.host}:{self.config.indexer_port}"
+
+    # snapshots and time (gridworks/sandbox/snapshots.py; also at /gridworks/v1 over REST)
+    def snapshot(self) -> Snapshot:
+        return self.time_machine.snapshot()
+
+    def snapshots(self) -> list[Snapshot]:
+        return self.time_machine.snapshots()
+
+    def revert(self, snapshot_id: int) -> Snapshot:
+        """Back to the snapshot, which is kept; later snapshots are dropped."""
+        return self.time_machine.revert(snapshot_id)[0]
+
+    def reset(self) -> None:
+        """Back to genesis, the dev wallet kept; every snapshot is dropped."""
+        self.time_machine.reset()
+
+    def set_next_timestamp(self, timestamp: int) -> None:
+        self.time_machine.set_next_timestamp(timestamp)
+
+    def advance(self, rounds: int) -> int:
+        return self.time_machine.advance(rounds)
+
+    def dump(self, path: Path) -> None:
+        write_dump(self.ledger, self.wallets, path)
 
     def start(self) -> EmbeddedSandbox:
         """Serves on a background thread (tests, the tour); returns once both APIs answer."""

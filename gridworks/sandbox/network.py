@@ -1,7 +1,8 @@
 """One way to connect: the embedded sandbox by default, or an external node named by env vars.
 
-The env vars are AlgoKit's: ALGOD_SERVER / ALGOD_PORT / ALGOD_TOKEN and KMD_SERVER / KMD_PORT /
-KMD_TOKEN. When ALGOD_SERVER is set the same code talks to that node instead.
+The env vars are AlgoKit's: ALGOD_SERVER / ALGOD_PORT / ALGOD_TOKEN, KMD_SERVER / KMD_PORT /
+KMD_TOKEN and INDEXER_SERVER / INDEXER_PORT / INDEXER_TOKEN. When ALGOD_SERVER is set the same
+code talks to that node instead (and to an indexer only if INDEXER_SERVER is set too).
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from algosdk import transaction
 from algosdk.atomic_transaction_composer import AccountTransactionSigner
 from algosdk.kmd import KMDClient
 from algosdk.v2client.algod import AlgodClient
+from algosdk.v2client.indexer import IndexerClient
 
 from .embedded import DEFAULT_TOKEN, EmbeddedSandbox, SandboxConfig
 from .server import free_port
@@ -43,6 +45,7 @@ class Network:
     algod: AlgodClient
     kmd: KMDClient
     sandbox: EmbeddedSandbox | None = None
+    indexer: IndexerClient | None = None  # None: an external node named no indexer
 
     @property
     def is_embedded(self) -> bool:
@@ -96,7 +99,10 @@ def _external(env: Mapping[str, str]) -> Network:
 
     algod = AlgodClient(env.get("ALGOD_TOKEN", DEFAULT_TOKEN), address("ALGOD", "4001"))
     kmd = KMDClient(env.get("KMD_TOKEN", DEFAULT_TOKEN), address("KMD", "4002"))
-    return Network(algod, kmd)
+    indexer = None
+    if env.get("INDEXER_SERVER"):
+        indexer = IndexerClient(env.get("INDEXER_TOKEN", DEFAULT_TOKEN), address("INDEXER", "8980"))
+    return Network(algod, kmd, indexer=indexer)
 
 
 def connect(env: Mapping[str, str] | None = None, config: SandboxConfig | None = None) -> Network:
@@ -108,11 +114,14 @@ def connect(env: Mapping[str, str] | None = None, config: SandboxConfig | None =
     env = os.environ if env is None else env
     if env.get("ALGOD_SERVER"):
         return _external(env)
-    config = config or SandboxConfig(data_dir=None, algod_port=free_port(), kmd_port=free_port())
+    config = config or SandboxConfig(
+        data_dir=None, algod_port=free_port(), kmd_port=free_port(), indexer_port=free_port()
+    )
     sandbox = EmbeddedSandbox(config).start()
     algod = AlgodClient(config.algod_token, sandbox.algod_address)
     kmd = KMDClient(config.kmd_token, sandbox.kmd_address)
-    return Network(algod, kmd, sandbox)
+    indexer = IndexerClient(config.algod_token, sandbox.indexer_address)
+    return Network(algod, kmd, sandbox, indexer)
 
 
 def private_key_seed(private_key: str) -> bytes:

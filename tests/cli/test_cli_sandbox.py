@@ -207,13 +207,13 @@ def test_ephemeral_writes_nothing(start: Start, tmp_path: Path) -> None:
     assert list((tmp_path / "cwd").iterdir()) == []  # not the default data dir either
 
 
-@pytest.mark.parametrize("busy", ["algod", "kmd"])
+@pytest.mark.parametrize("busy", ["algod", "kmd", "indexer"])
 def test_a_port_in_use_is_one_clear_error(start: Start, tmp_path: Path, busy: str) -> None:
     with socket.socket() as blocker:
         blocker.bind(("127.0.0.1", 0))
         blocker.listen()
         port = blocker.getsockname()[1]
-        ports = {"algod_port": port} if busy == "algod" else {"kmd_port": port}
+        ports = {f"{busy}_port": port}
         box = start("--data-dir", str(tmp_path / "data"), **ports)
         code = box.finish()
     assert code != 0

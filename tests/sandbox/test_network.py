@@ -15,7 +15,9 @@ from gridworks.sandbox.server import free_port
 @pytest.fixture(scope="module")
 def external_node():
     """A sandbox in this process standing in for an external node reached only over HTTP."""
-    config = SandboxConfig(data_dir=None, algod_port=free_port(), kmd_port=free_port())
+    config = SandboxConfig(
+        data_dir=None, algod_port=free_port(), kmd_port=free_port(), indexer_port=free_port()
+    )
     with EmbeddedSandbox(config) as node:
         yield node
 

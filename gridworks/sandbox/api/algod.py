@@ -5,13 +5,14 @@ from __future__ import annotations
 import asyncio
 import threading
 import time
+from collections.abc import Sequence
 from typing import Any
 
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
-from starlette.routing import Route
+from starlette.routing import BaseRoute, Route
 from starlette.types import ASGIApp
 
 from ... import __version__
@@ -148,8 +149,11 @@ def create_algod_app(
     token: str,
     wait_timeout: float = WAIT_FOR_BLOCK_TIMEOUT,
     waiter: BlockWaiter | None = None,
+    extra_routes: Sequence[BaseRoute] = (),
 ) -> ASGIApp:
-    """`waiter`: the server's, to `stop()` as it stops (pending `wait-for-block-after`
+    """`extra_routes`: served beside algod's with its token (the sandbox's /gridworks/v1).
+
+    `waiter`: the server's, to `stop()` as it stops (pending `wait-for-block-after`
     requests return at once and the ledger is left without its listener)."""
     waiter = waiter or BlockWaiter(ledger)
 
@@ -383,7 +387,7 @@ def create_algod_app(
             raise ApiError(400, str(exc)) from None
         return json_response({"result": text})
 
-    routes = [
+    routes: list[BaseRoute] = [
         Route("/health", health),
         Route("/ready", health),
         Route("/versions", versions),
@@ -409,6 +413,7 @@ def create_algod_app(
         Route("/v2/teal/compile", teal_compile, methods=["POST"]),
         Route("/v2/teal/disassemble", teal_disassemble, methods=["POST"]),
     ]
+    routes.extend(extra_routes)
     app = Starlette(routes=routes, exception_handlers=_EXCEPTION_HANDLERS)
     return with_cors(
         TokenGuard(

@@ -94,6 +94,13 @@ def account_json(ledger: Ledger, addr: bytes, exclude_all: bool) -> dict[str, An
         out["apps-total-extra-pages"] = acct.total_extra_app_pages
     if acct.auth_addr != ZERO_ADDRESS:
         out["auth-addr"] = encode_address(acct.auth_addr)
+    # payouts (consensus v40+), left out when zero as algod does
+    if acct.incentive_eligible:
+        out["incentive-eligible"] = True
+    if acct.last_heartbeat:
+        out["last-heartbeat"] = acct.last_heartbeat
+    if acct.last_proposed:
+        out["last-proposed"] = acct.last_proposed
     if acct.status == ONLINE:
         participation = {
             "selection-participation-key": b64(acct.selection_pk),
@@ -146,6 +153,8 @@ def app_json(app_id: int, params: AppParams) -> dict[str, Any]:
         body["global-state"] = key_values_json(params.global_state)
     if params.extra_program_pages:
         body["extra-program-pages"] = params.extra_program_pages
+    if params.version:
+        body["version"] = params.version
     return {"id": app_id, "params": body}
 
 

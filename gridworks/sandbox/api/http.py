@@ -85,13 +85,15 @@ class TokenGuard:
     def __init__(
         self,
         app: ASGIApp,
-        header: str,
+        header: str | Iterable[str],
         token: str,
         open_paths: Iterable[str],
         error_body: Any,
     ) -> None:
+        """`header`: the token's header name, or several names any one of which may carry it."""
         self.app = app
-        self.header = header.lower().encode()
+        names = [header] if isinstance(header, str) else list(header)
+        self.headers = frozenset(name.lower().encode() for name in names)
         self.token = token.encode()
         self.open_paths = frozenset(open_paths)
         self.error_body = json.dumps(error_body).encode()
@@ -101,7 +103,7 @@ class TokenGuard:
             await self.app(scope, receive, send)
             return
         for name, value in scope["headers"]:
-            if name == self.header and value == self.token:
+            if name in self.headers and value == self.token:
                 await self.app(scope, receive, send)
                 return
             if name == b"authorization" and value == b"Bearer " + self.token:

@@ -11,8 +11,8 @@ from collections.abc import Callable
 from typing import Any
 
 from ..avm.context import StackValue
-from ..avm.trace import ProgramTracer
-from ..encoding import b64, encode_address
+from ..avm.trace import LOCAL, InitialStates, ProgramTracer, StateChange
+from ..encoding import ZERO_ADDRESS, b64, encode_address
 from ..ledger.ledger import ConfirmedTransaction
 from ..ledger.simulate import (
     LOG_BYTES_LIMIT,
@@ -53,7 +53,50 @@ def simulation_body(sim: Simulation, as_msgpack: bool) -> dict[str, Any]:
     }
     if config:
         out["exec-trace-config"] = config
+    if sim.initial_states is not None and sim.initial_states.apps:
+        out["initial-states"] = _initial_states(sim.initial_states, as_bytes)
     return out
+
+
+def _initial_states(states: InitialStates, as_bytes: Bytes) -> dict[str, Any]:
+    """go's `SimulateInitialStates`, sorted (go's order is arbitrary). An app appears once a
+    program explained a state op on it, even with no value recorded; a key with no value
+    before the group has a value of type 0."""
+    apps = []
+    for app_id, values in sorted(states.apps.items()):
+        app: dict[str, Any] = {"id": app_id}
+        for state, name in (("g", "app-globals"), ("b", "app-boxes")):
+            kvs = _kvs(values, state, ZERO_ADDRESS, as_bytes)
+            if kvs:
+                app[name] = {"kvs": kvs}
+        accounts = sorted({account for kind, account, _ in values if kind == LOCAL})
+        if accounts:
+            app["app-locals"] = [
+                _account(account, {"kvs": _kvs(values, LOCAL, account, as_bytes)})
+                for account in accounts
+            ]
+        apps.append(app)
+    return {"app-initial-states": apps}
+
+
+def _kvs(
+    values: dict[tuple[str, bytes, bytes], StackValue | None], state: str, account: bytes,
+    as_bytes: Bytes,
+) -> list[dict[str, Any]]:  # fmt: skip
+    return [
+        {"key": as_bytes(key), "value": _initial_value(value, as_bytes)}
+        for (kind, owner, key), value in sorted(values.items(), key=lambda item: item[0][2])
+        if kind == state and owner == account
+    ]
+
+
+def _initial_value(value: StackValue | None, as_bytes: Bytes) -> dict[str, Any]:
+    return {"type": 0} if value is None else _avm_value(value, as_bytes)
+
+
+def _account(account: bytes, out: dict[str, Any]) -> dict[str, Any]:
+    """go leaves the account out when it is the zero address (an unresolved reference)."""
+    return out if account == ZERO_ADDRESS else {"account": encode_address(account), **out}
 
 
 def _overrides(options: SimulateOptions) -> dict[str, Any]:
@@ -89,12 +132,13 @@ def _group(group: GroupSimulation, as_msgpack: bool, as_bytes: Bytes) -> dict[st
 
 def _unnamed(tracker: ResourceTracker, as_bytes: Bytes) -> dict[str, Any]:
     """go's `SimulateUnnamedResourcesAccessed`, sorted (go's order is arbitrary)."""
+    boxes, empty_box_refs = tracker.reported_boxes()
     pairs = (
         ("accounts", sorted(encode_address(a) for a in tracker.accounts)),
         ("assets", sorted(tracker.assets)),
         ("apps", sorted(tracker.apps)),
-        ("boxes", [{"app": app, "name": as_bytes(name)} for app, name in sorted(tracker.boxes)]),
-        ("extra-box-refs", tracker.empty_box_refs),
+        ("boxes", [{"app": app, "name": as_bytes(name)} for app, name in boxes]),
+        ("extra-box-refs", empty_box_refs),
         ("asset-holdings", [
             {"account": encode_address(a), "asset": i} for a, i in sorted(tracker.holdings)
         ]),
@@ -153,8 +197,22 @@ def _units(tracer: ProgramTracer, as_bytes: Bytes) -> list[dict[str, Any]]:
             ]
         if unit.spawned_inners:
             out["spawned-inners"] = list(unit.spawned_inners)
+        if unit.state_changes:
+            out["state-changes"] = [_state_change(c, as_bytes) for c in unit.state_changes]
         units.append(out)
     return units
+
+
+def _state_change(change: StateChange, as_bytes: Bytes) -> dict[str, Any]:
+    """go's `ApplicationStateOperation`: no new value for a delete (or a failed write)."""
+    out: dict[str, Any] = {
+        "operation": change.operation,
+        "app-state-type": change.state,
+        "key": as_bytes(change.key),
+    }
+    if change.new_value is not None:
+        out["new-value"] = _avm_value(change.new_value, as_bytes)
+    return _account(change.account, out)
 
 
 def _avm_value(value: StackValue, as_bytes: Bytes) -> dict[str, Any]:

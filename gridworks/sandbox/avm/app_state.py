@@ -59,6 +59,18 @@ class AccountParams:
     total_assets: int = 0
     total_boxes: int = 0
     total_box_bytes: int = 0
+    incentive_eligible: bool = False  # v11+: paid the payouts' go-online fee
+    last_proposed: int = 0  # v11+: the sandbox has no proposers, so always 0
+    last_heartbeat: int = 0  # v11+: set by a heartbeat, or by going online (round + 320)
+
+
+@dataclass(frozen=True, slots=True)
+class VoterParams:
+    """An account as `voter_params_get` reads it: its online stake (0 when it is not online)
+    and whether it is eligible for payouts."""
+
+    balance: int = 0
+    incentive_eligible: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,6 +109,12 @@ class AppParams:
     local_num_uint: int = 0
     local_num_byte_slice: int = 0
     extra_program_pages: int = 0
+    version: int = 0  # v12+ AppVersion: how many times its programs were updated
+    # v13+: who pays for its extra pages and global schema (zero: the creator; the sandbox
+    # has no size-changing updates, so it stays zero), and who may reach its boxes.
+    size_sponsor: bytes = ZERO_ADDRESS
+    foreign_box_reads: bool = False  # any app may read its boxes
+    family_box_access: bool = False  # apps of the same creator may read and write them
 
 
 # Inner transactions ------------------------------------------------------------------------
@@ -185,6 +203,7 @@ class InnerTxn:
     local_num_uint: int = _avm("LocalNumUint", 0)
     local_num_byte_slice: int = _avm("LocalNumByteSlice", 0)
     extra_program_pages: int = _avm("ExtraProgramPages", 0)
+    reject_version: int = _avm("RejectVersion", 0)
 
 
 # AVM fields that set an attribute another field names too.
@@ -255,6 +274,13 @@ class AppState(Protocol):
     def asset_holding(self, address: bytes, asset_id: int) -> AssetHolding | None: ...
     def asset_params(self, asset_id: int) -> AssetParams | None: ...
     def app_params(self, app_id: int) -> AppParams | None: ...
+
+    # v13+ app_params_set: the current app's `foreign_box_reads` or `family_box_access`.
+    def app_params_set(self, app_id: int, name: str, value: bool) -> None: ...
+
+    # Consensus (v11+): the online stake of one account, and of all online accounts.
+    def voter(self, address: bytes) -> VoterParams: ...
+    def online_stake(self) -> int: ...
 
     # Boxes of `app_id`. `box_create` makes a new box holding `value` (the ops never create a
     # box that exists), `box_put` overwrites an existing box with a value of its size,

@@ -78,12 +78,23 @@ class AppCallContext:
 
     __slots__ = (
         "state", "callers", "logs", "log_size", "building", "submitted", "last_group",
-        "max_log_calls", "max_log_size",
+        "max_log_calls", "max_log_size", "parent", "touched_family_shared", "family_checked",
     )  # fmt: skip
 
-    def __init__(self, state: AppState, *, callers: Sequence[int] = ()) -> None:
+    def __init__(
+        self,
+        state: AppState,
+        *,
+        callers: Sequence[int] = (),
+        parent: AppCallContext | None = None,
+    ) -> None:
         self.state = state
         self.callers: tuple[int, ...] = tuple(callers)
+        # v13 family box sharing: the calling app's context (the app callers[-1]), whether
+        # this call used a family-shared box, and whether its reentrancy rule was checked.
+        self.parent = parent
+        self.touched_family_shared = False
+        self.family_checked = False
         self.logs: list[bytes] = []
         self.log_size = 0
         self.building: list[InnerTxn] = []  # between itxn_begin and itxn_submit

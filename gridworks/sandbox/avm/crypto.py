@@ -5,8 +5,11 @@ libsodium (through `gridworks.sandbox.ed25519`) for Ed25519, libsecp256k1 (throu
 `coincurve`, the library algod itself wraps) for every Secp256k1 operation, and OpenSSL
 (through `cryptography`) for Secp256r1. Only the rules algod adds around them are code here.
 
-`vrf_verify` and the `ec_*` (BN254, BLS12-381) opcodes have no well-kept Python library
-behind them, so the sandbox does not run them: see `UNSUPPORTED_OPS`.
+`falcon_verify` uses `algorand-falcon`, the binding of Algorand's deterministic Falcon-1024
+(det1024) C code that algod itself links. The `ec_*` opcodes are in `pairing.py` (py-ecc),
+`mimc` and `poseidon2` in `zkhash.py`, and `vrf_verify` in `vrf.py` (pure Python: no
+maintained library implements ECVRF-ED25519-SHA512-Elligator2 of draft 03). Only
+`ec_map_to` for BN254 G2 is not run: see `UNSUPPORTED_EC_MAP_TO`.
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ from __future__ import annotations
 import hashlib
 from enum import IntEnum
 
+from algorand_falcon import FalconError, falcon1024
 from coincurve import PublicKey as Secp256k1PublicKey
 from coincurve.ecdsa import cdata_to_der, deserialize_compact
 from Cryptodome.Hash import keccak
@@ -35,24 +39,21 @@ __all__ = [
     "ecdsa_verify",
     "ed25519verify",
     "ed25519verify_bare",
+    "falcon_verify",
     "keccak256",
     "program_hash",
     "sha256",
     "sha3_256",
+    "sha512",
     "sha512_256",
 ]
 
-UNSUPPORTED_OPS = frozenset(
-    {
-        "vrf_verify",
-        "ec_add",
-        "ec_scalar_mul",
-        "ec_pairing_check",
-        "ec_multi_scalar_mul",
-        "ec_subgroup_check",
-        "ec_map_to",
-    }
-)
+# Opcodes that assemble but fail with "unsupported opcode <name>" when they run, and why.
+UNSUPPORTED_OPS: dict[str, str] = {}
+# `ec_map_to BN254g2` does not run: go-algorand maps with gnark-crypto's Shallue-van de
+# Woestijne map on the twist followed by gnark's own G2 cofactor clearing, which no Python
+# library reproduces and for which no published vector could check a reimplementation.
+UNSUPPORTED_EC_MAP_TO = ("BN254g2",)
 
 
 class Curve(IntEnum):
@@ -80,6 +81,30 @@ def sha512_256(data: bytes) -> bytes:
 
 def sha3_256(data: bytes) -> bytes:
     return hashlib.sha3_256(data).digest()
+
+
+def sha512(data: bytes) -> bytes:
+    """`sha512` (v13+): plain SHA-512, 64 bytes."""
+    return hashlib.sha512(data).digest()
+
+
+# --- Falcon ----------------------------------------------------------------------------------
+
+FALCON_PUBLIC_KEY_SIZE = falcon1024.PUBLIC_KEY_SIZE  # 1793
+
+
+def falcon_verify(data: bytes, signature: bytes, public_key: bytes) -> bool:
+    """`falcon_verify` (v12+): whether `signature`, a deterministic Falcon-1024 (det1024)
+    compressed signature, signs `data` (verbatim, no domain prefix) for `public_key`.
+
+    Only a public key of the wrong size fails the program; any malformed signature is
+    simply not valid."""
+    if len(public_key) != FALCON_PUBLIC_KEY_SIZE:
+        raise LogicError(f"invalid public key size {len(public_key)} != {FALCON_PUBLIC_KEY_SIZE}")
+    try:
+        return falcon1024.Verifier(public_key).is_valid(data, signature)
+    except (FalconError, ValueError):  # the binding refuses a malformed key or signature
+        return False
 
 
 # --- Ed25519 ---------------------------------------------------------------------------------

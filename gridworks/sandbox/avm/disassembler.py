@@ -1,6 +1,8 @@
 """AVM bytecode to TEAL text, in algod's words (/v2/teal/disassemble), reassembling to the same
 bytes: constant blocks stay explicit, and branch targets (and subroutines, at `proto`) get
-labels `label1`, `label2` ... in the order they are first needed.
+labels `label1`, `label2` ... in the order they are first needed. From v13, a program with no
+application-only opcode whose address is on the ed25519 curve (so was not assembled with the
+assembler's salt) says `#pragma autosalt false`, so that it reassembles unsalted.
 
 Malformed bytecode (an unknown opcode, truncated or unknown immediates, a version above
 `MAX_VERSION`) raises `DisassemblyError` (a `LogicError` and a `ValueError`), with algod's message.
@@ -11,14 +13,18 @@ from __future__ import annotations
 from typing import Any
 
 from ..encoding import encode_address
+from .assembler.autosalt import address_on_curve
 from .errors import DisassemblyError, LogicError
 from .immediates import ImmediateError, decode_immediate
+from .program import opcode_error
 from .spec import (
     ALL_TXN_FIELDS,
+    LOGICSIG_OFF_CURVE_VERSION,
     MAX_VERSION,
     MIN_VERSION,
     Encoding,
     Immediate,
+    Mode,
     OpSpec,
     field_groups,
     opcodes,
@@ -46,6 +52,7 @@ class _Disassembly:
         self.rerun = False
         self.intc: list[int] = []
         self.bytec: list[bytes] = []
+        self.has_stateful_ops = False
 
     def label_for(self, target: int, pc: int) -> str:
         if target in self.labels:
@@ -60,7 +67,7 @@ class _Disassembly:
     def instruction(self, op: OpSpec, start: int) -> tuple[str, int]:
         """The text of the instruction at `start`, and where the next one starts."""
         parts = [op.name]
-        pc = start + 1
+        pc = start + len(op.code)
         for imm in op.immediates:
             try:
                 value, pc = decode_immediate(self.program, pc, op, imm)
@@ -95,7 +102,7 @@ class _Disassembly:
             if op.name == "bytec" and value < len(self.bytec):
                 text += f" // {_guess(self.bytec[value])}"
             return text
-        if encoding is Encoding.INT16:
+        if encoding is Encoding.INT16 or encoding is Encoding.VARINT_LABEL:
             return self.label_for(value, start)
         if encoding is Encoding.VARUINT:
             return str(value)
@@ -119,14 +126,16 @@ class _Disassembly:
             raise DisassemblyError("invalid version", 0) from None
         if version > MAX_VERSION:
             raise DisassemblyError(f"unsupported version {version}", 0)
-        table = opcodes(max(version, MIN_VERSION)).by_opcode
+        table = opcodes(max(version, MIN_VERSION))
         lines = [f"#pragma version {version}"]
         while pc < len(program):
             if pc in self.labels:
                 lines.append(f"{self.labels[pc]}:")
-            op = table.get(program[pc])
+            op = table.lookup(program, pc)
             if op is None:
-                raise DisassemblyError(f"invalid opcode {program[pc]:02x} at pc={pc}", pc)
+                raise DisassemblyError(opcode_error(table, program, pc), pc)
+            if op.modes == Mode.APP:
+                self.has_stateful_ops = True
             if op.name == "proto" and pc not in self.labels:
                 # a subroutine no callsub reaches still needs a label to reassemble
                 self.label_for(pc, pc)
@@ -134,6 +143,12 @@ class _Disassembly:
             lines.append(text)
         if pc in self.labels:
             lines.append(f"{self.labels[pc]}:")
+        if (
+            version >= LOGICSIG_OFF_CURVE_VERSION
+            and not self.has_stateful_ops
+            and address_on_curve(program)
+        ):
+            lines.insert(1, "#pragma autosalt false")
         return "\n".join(lines) + "\n"
 
 

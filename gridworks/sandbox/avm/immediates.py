@@ -2,9 +2,13 @@
 them: the one decoder behind the program checker (`program.py`) and the disassembler.
 
 An immediate decodes to: an int (uint8, int8, varuint), bytes, a tuple of ints or of byte
-strings (the constant blocks), the absolute target pc of an int16 branch offset, or a tuple of
-absolute targets (the label lists of `switch` and `match`). Whether a target is allowed (inside
-the program, on an instruction, backwards at all) is the checker's business, not the decoder's.
+strings (the constant blocks), the absolute target pc of a branch offset, or a tuple of
+absolute targets (the label lists of `switch` and `match`). Before v13 a branch offset is an
+int16 counted from the end of the instruction; from v13 (`b`, `bz`, `bnz`, `callsub`) it is a
+zigzag varint: a non-negative offset counts from the end of the instruction, a negative one from
+its start (so an instruction's size never depends on where it jumps back to). Whether a target
+is allowed (inside the program, on an instruction, backwards at all) is the checker's business,
+not the decoder's.
 
 go words the same failure differently when checking a program and when disassembling it, so an
 `ImmediateError` carries both texts: `reason` (the checker's) and `disassembly_reason`.
@@ -16,7 +20,7 @@ from typing import Any
 
 from .errors import LogicError
 from .spec import Encoding, Immediate, OpSpec
-from .wire import decode_int16, decode_varuint
+from .wire import decode_int16, decode_varint, decode_varuint
 
 __all__ = ["ImmediateError", "decode_immediate", "decode_immediates"]
 
@@ -37,7 +41,7 @@ def decode_immediates(
 
     `strict_byte_blocks`: refuse a byte block whose last constant is empty and ends the program,
     as go's checker did before consensus v13 (its disassembler accepts it)."""
-    pos = pc + 1
+    pos = pc + len(spec.code)  # after the opcode, and the sub-opcode of a two-byte opcode
     values = []
     for imm in spec.immediates:
         value, pos = decode_immediate(code, pos, spec, imm, strict_byte_blocks=strict_byte_blocks)
@@ -62,6 +66,8 @@ def decode_immediate(
             raise _truncated(spec, "label")
         end = pos + 2
         return end + decode_int16(code, pos), end
+    if encoding is Encoding.VARINT_LABEL:
+        return _varint_label(code, pos, spec)
     if encoding is Encoding.VARUINT:
         try:
             return decode_varuint(code, pos)
@@ -78,6 +84,26 @@ def decode_immediate(
     if encoding is Encoding.LABELS:
         return _labels(code, pos, spec)
     raise ImmediateError(f"{spec.name} has an immediate encoding the evaluator cannot read")
+
+
+def _varint_label(code: bytes, pos: int, spec: OpSpec) -> tuple[int, int]:
+    """A v13 branch: a zigzag varint, forward from the instruction's end, back from its start."""
+    offset, read = decode_varint(code, pos)
+    if read <= 0:
+        reason = "program ends without branch target" if read == 0 else _VARINT_OVERFLOW
+        raise ImmediateError(reason, f"could not decode label for {spec.name}")
+    end = pos + read
+    start = pos - 1
+    target = start + offset if offset < 0 else end + offset
+    return _wrap_int64(target), end
+
+
+_VARINT_OVERFLOW = "branch offset varint overflows int64"
+
+
+def _wrap_int64(value: int) -> int:
+    """`value` as Go's int arithmetic leaves it (a huge offset wraps round)."""
+    return (value + 2**63) % 2**64 - 2**63
 
 
 def _truncated(spec: OpSpec, what: str) -> ImmediateError:

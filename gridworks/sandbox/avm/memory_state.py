@@ -24,6 +24,7 @@ from .app_state import (
     InnerResult,
     InnerTxn,
     StateValue,
+    VoterParams,
     app_address,
 )
 from .errors import LogicError
@@ -44,6 +45,7 @@ class MemoryState:
     holdings: dict[tuple[bytes, int], AssetHolding] = field(default_factory=dict)
     boxes: dict[tuple[int, bytes], bytes] = field(default_factory=dict)
     inner_groups: list[list[InnerTxn]] = field(default_factory=list)
+    voters: dict[bytes, VoterParams] = field(default_factory=dict)  # the online accounts
     next_id: int = 1_001  # the next app or asset id (ids up to 255 are forbidden to apps)
     txns_submitted: int = 0
 
@@ -120,6 +122,16 @@ class MemoryState:
 
     def asset_holding(self, address: bytes, asset_id: int) -> AssetHolding | None:
         return self.holdings.get((address, asset_id))
+
+    def app_params_set(self, app_id: int, name: str, value: bool) -> None:
+        flags: dict[str, Any] = {name: value}
+        self.apps[app_id] = replace(self.apps[app_id], **flags)
+
+    def voter(self, address: bytes) -> VoterParams:
+        return self.voters.get(address) or VoterParams()
+
+    def online_stake(self) -> int:
+        return sum(voter.balance for voter in self.voters.values())
 
     def asset_params(self, asset_id: int) -> AssetParams | None:
         return self.assets.get(asset_id)

@@ -26,6 +26,7 @@ from .spec import (
     FieldGroup,
     Mode,
     OpSpec,
+    OpTable,
     field_groups,
 )
 from .spec import opcodes as opcode_table
@@ -41,8 +42,8 @@ class Instruction:
     """One decoded instruction: the facts of the bytecode, before any implementation is bound.
 
     `immediates` holds one decoded value per immediate of the spec: an int for uint8, int8 and
-    varuint; bytes; a tuple for int and byte blocks; an absolute target pc for an int16 label;
-    a tuple of absolute target pcs for a label list.
+    varuint; bytes; a tuple for int and byte blocks; an absolute target pc for a branch label
+    (int16, or from v13 a zigzag varint); a tuple of absolute target pcs for a label list.
     """
 
     pc: int
@@ -157,16 +158,19 @@ class _Decoder:
 
     def instruction(self, pc: int) -> Instruction:
         self.starts[pc] = 1
-        opcode = self.code[pc]
-        spec = self.table.by_opcode.get(opcode)
+        spec = self.table.lookup(self.code, pc)
         if spec is None:
-            raise LogicError(f"illegal opcode 0x{opcode:02x}")
+            raise LogicError(opcode_error(self.table, self.code, pc))
         if not spec.modes & self.mode:
             raise LogicError(f"{spec.name} not allowed in current mode")
         immediates, next_pc = decode_immediates(self.code, pc, spec, strict_byte_blocks=True)
         for imm, value in zip(spec.immediates, immediates, strict=True):
             if imm.encoding is Encoding.INT16:
                 self.branch(value, next_pc)
+            elif imm.encoding is Encoding.VARINT_LABEL:
+                if not 0 <= value <= len(self.code):
+                    raise LogicError(f"branch target {value} outside of program")
+                self.note_target(value, next_pc)
             elif imm.encoding is Encoding.LABELS:
                 for target in value:
                     if not 0 <= target <= len(self.code):
@@ -191,6 +195,16 @@ class _Decoder:
         if target < end and not self.starts[target]:
             raise LogicError(f"back branch target {target} is not an aligned instruction")
         self.targets[target] = 1
+
+
+def opcode_error(table: OpTable, code: bytes, pc: int) -> str:
+    """Why the byte(s) at `pc` name no opcode of `table`, in go's words."""
+    opcode = code[pc]
+    if opcode in table.sub_ops:
+        if pc + 1 >= len(code):
+            return f"prefix opcode 0x{opcode:02x} missing sub-opcode"
+        return f"prefix opcode 0x{opcode:02x} with improper sub-opcode 0x{code[pc + 1]:02x}"
+    return f"illegal opcode 0x{opcode:02x}"
 
 
 def _cost(spec: OpSpec, immediates: tuple[Any, ...]) -> tuple[int, tuple[int, int, int] | None]:

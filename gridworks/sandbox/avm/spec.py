@@ -1,10 +1,14 @@
 """The AVM's opcode table: the single source of truth for the assembler, disassembler and evaluator.
 
 Every opcode's facts (byte, name, immediates, stack arguments and results, cost, modes, the
-version that introduced it, and its field groups) come from the AVM language spec shipped with
-the package (`data/avm-langspec-v10.json`, as published with go-algorand). The few facts that
-differ between AVM versions, which that spec does not record, are the `VERSION_DELTAS` below:
-versions are data, looked up through `opcodes(version)`, never `if version >= N` in code. The
+version that introduced it, and its field groups) come from the AVM language specs shipped with
+the package (`data/avm-langspec-v10.json` ... `v13.json`, as published with go-algorand; see
+`data/README.md` for their provenance). Versions 1 to 10 read the v10 spec, and each later
+version its own, since an opcode's encoding may change at a version (v13 encodes branch offsets
+as zigzag varints). The few facts that differ between versions 1 to 10, which the v10 spec does
+not record, are the `VERSION_DELTAS` below: versions are data, looked up through
+`opcodes(version)`, never `if version >= N` in code. Two-byte opcodes (v13's `app_box_*`, a
+prefix byte and a sub-opcode byte) are `OpSpec`s with a `sub_opcode`. The
 behaviours that begin at a version (resource sharing, back branches ...) are the named version
 gates below, in one block as go-algorand keeps them; other modules compare against those names.
 """
@@ -19,7 +23,7 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
-MAX_VERSION = 10
+MAX_VERSION = 13
 MIN_VERSION = 1
 
 # Version gates: the first AVM version with each behaviour (go-algorand's names in comments).
@@ -38,6 +42,13 @@ TXN_EFFECTS_VERSION = 6  # txnEffectsVersion: gtxn reads earlier members' ApplyD
 SYNC_PROGRAMS_VERSION = 6  # syncProgramsVersion: approval and clear programs share a version
 APP_ADDRESS_AVAILABLE_VERSION = 7  # appAddressAvailableVersion: foreign apps' addresses
 SHARED_RESOURCES_VERSION = 9  # sharedResourcesVersion: the group's app calls share resources
+INCENTIVE_VERSION = 11  # incentiveVersion: block proposer fields, heartbeats, payouts
+VARINT_BRANCH_VERSION = 13  # varintBranchVersion: branch offsets are zigzag varints
+FOREIGN_BOX_VERSION = 13  # foreignBoxVersion: app_params_set, app_box_* on other apps' boxes
+LOGICSIG_OFF_CURVE_VERSION = 13  # LogicSigOffCurveVersion: logic sig addresses are off-curve
+
+# The published language spec each version's opcodes are read from (see data/README.md).
+_LANGSPEC_VERSIONS = (10, 11, 12, 13)
 
 
 class Mode(IntFlag):
@@ -59,6 +70,7 @@ class Encoding(Enum):
     INT_BLOCK = "varuint count, [varuint ...]"
     BYTES_BLOCK = "varuint count, [varuint length, bytes ...]"
     LABELS = "varuint count, [int16 (big-endian) ...]"
+    VARINT_LABEL = "varint (zigzag)"  # a branch offset, from v13
 
 
 @dataclass(frozen=True, slots=True)
@@ -132,6 +144,14 @@ class OpSpec:
     cost: Cost
     groups: tuple[str, ...] = ()
     doc: str = ""
+    sub_opcode: int | None = None  # the second byte of a two-byte opcode (`opcode` its prefix)
+
+    @property
+    def code(self) -> bytes:
+        """The opcode's bytes in a program: one byte, or a prefix byte and a sub-opcode byte."""
+        if self.sub_opcode is None:
+            return bytes([self.opcode])
+        return bytes([self.opcode, self.sub_opcode])
 
     @property
     def field_group(self) -> str | None:
@@ -200,9 +220,16 @@ def _parse_cost(text: str, args: tuple[str, ...]) -> Cost:
     return Cost(constant=0, length_of=length_of, by_field=tuple(by_field))
 
 
+def _spec_version(version: int) -> int:
+    """The published language spec that describes AVM `version` (v1 to v10 share v10's)."""
+    return max(v for v in _LANGSPEC_VERSIONS if v <= max(version, _LANGSPEC_VERSIONS[0]))
+
+
 @cache
-def _langspec() -> dict[str, Any]:
-    text = resources.files(__package__).joinpath("data/avm-langspec-v10.json").read_text()
+def _langspec(version: int = _LANGSPEC_VERSIONS[-1]) -> dict[str, Any]:
+    """The published language spec of `version` (one of `_LANGSPEC_VERSIONS`)."""
+    name = f"data/avm-langspec-v{version}.json"
+    text = resources.files(__package__).joinpath(name).read_text()
     return json.loads(text)  # type: ignore[no-any-return]
 
 
@@ -247,9 +274,9 @@ def field_groups() -> dict[str, FieldGroup]:
 
 
 @cache
-def _base_specs() -> tuple[OpSpec, ...]:
+def _base_specs(spec_version: int) -> tuple[OpSpec, ...]:
     specs = []
-    for op in _langspec()["Ops"]:
+    for op in _langspec(spec_version)["Ops"]:
         args = tuple(op.get("Args", ()))
         immediates = tuple(
             Immediate(
@@ -260,9 +287,12 @@ def _base_specs() -> tuple[OpSpec, ...]:
             )
             for n in op.get("ImmediateNote", ())
         )
+        opcode, sub_opcode = op["Opcode"], None
+        if isinstance(opcode, list):  # a two-byte opcode: [prefix, sub-opcode]
+            opcode, sub_opcode = opcode
         specs.append(
             OpSpec(
-                opcode=op["Opcode"],
+                opcode=opcode,
                 name=op["Name"],
                 version=op["IntroducedVersion"],
                 size=op["Size"],
@@ -273,6 +303,7 @@ def _base_specs() -> tuple[OpSpec, ...]:
                 cost=_parse_cost(op.get("DocCost", "1"), args),
                 groups=tuple(op.get("Groups", ())),
                 doc=op.get("Doc", ""),
+                sub_opcode=sub_opcode,
             )
         )
     return tuple(specs)
@@ -292,11 +323,26 @@ def _in_version(spec: OpSpec, version: int) -> OpSpec:
 
 @dataclass(frozen=True)
 class OpTable:
-    """The opcodes of one AVM version, by byte and by name."""
+    """The opcodes of one AVM version, by byte and by name.
+
+    `by_opcode` holds the one-byte opcodes; a two-byte opcode is in `sub_ops`, under its prefix
+    byte and then its sub-opcode byte. `lookup` finds either kind at a pc of a program."""
 
     version: int
     by_opcode: dict[int, OpSpec]
     by_name: dict[str, OpSpec]
+    sub_ops: dict[int, dict[int, OpSpec]] = field(default_factory=dict)
+
+    def lookup(self, code: bytes, pc: int) -> OpSpec | None:
+        """The opcode at `pc` of `code`, or None when its byte(s) name no opcode here."""
+        opcode = code[pc]
+        spec = self.by_opcode.get(opcode)
+        if spec is not None:
+            return spec
+        subs = self.sub_ops.get(opcode)
+        if subs is None or pc + 1 >= len(code):
+            return None
+        return subs.get(code[pc + 1])
 
 
 @cache
@@ -304,11 +350,18 @@ def opcodes(version: int) -> OpTable:
     """The opcode table of AVM `version` (1 to `MAX_VERSION`)."""
     if not MIN_VERSION <= version <= MAX_VERSION:
         raise ValueError(f"AVM version {version} is not between {MIN_VERSION} and {MAX_VERSION}")
-    specs = [_in_version(s, version) for s in _base_specs() if s.version <= version]
+    specs = [
+        _in_version(s, version) for s in _base_specs(_spec_version(version)) if s.version <= version
+    ]
+    sub_ops: dict[int, dict[int, OpSpec]] = {}
+    for s in specs:
+        if s.sub_opcode is not None:
+            sub_ops.setdefault(s.opcode, {})[s.sub_opcode] = s
     return OpTable(
         version,
-        by_opcode={s.opcode: s for s in specs},
+        by_opcode={s.opcode: s for s in specs if s.sub_opcode is None},
         by_name={s.name: s for s in specs},
+        sub_ops=sub_ops,
     )
 
 

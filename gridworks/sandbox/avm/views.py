@@ -6,9 +6,9 @@ The views hold the ledger's own `Transaction` objects (read by attribute, see
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from ..encoding import ZERO_ADDRESS
 from .spec import APP_CALL_MIN_VERSION, MAX_VERSION, REKEY_MIN_VERSION
@@ -17,6 +17,18 @@ if TYPE_CHECKING:
     from ..ledger.params import ConsensusParams
     from ..ledger.transaction import Transaction
     from .group_resources import GroupResources
+
+
+# Block proposal payouts (consensus v40 and later: every protocol with AVM v11+). A dev
+# sandbox has no proposers, so nothing is ever paid out, but the protocol's parameters hold:
+# `global Payouts*` reads them and going online with a fee of at least PAYOUTS_GO_ONLINE_FEE
+# makes an account eligible.
+PAYOUTS_ENABLED = True
+PAYOUTS_GO_ONLINE_FEE = 2_000_000
+PAYOUTS_PERCENT = 50
+PAYOUTS_MIN_BALANCE = 30_000_000_000
+PAYOUTS_MAX_BALANCE = 70_000_000_000_000
+BALANCE_LOOKBACK = 320  # go: agreement.BalanceLookback, the rounds an online stake lags
 
 
 @dataclass(slots=True)
@@ -74,6 +86,15 @@ class GlobalView:
     latest_timestamp: int | None = None  # app mode only
     block_timestamp: Callable[[int], int | None] | None = None  # FirstValidTime, block
     block_seed: Callable[[int], bytes | None] | None = None  # for block BlkSeed
+    # A stored block header by round (msgpack keys as go's: "prp", "fc", "tc" ...), for
+    # block's other fields; a key the header lacks reads as go's zero value.
+    block_header: Callable[[int], Mapping[str, Any] | None] | None = None
+    # v11+ `global Payouts*` (see PAYOUTS_ENABLED)
+    payouts_enabled: bool = PAYOUTS_ENABLED
+    payouts_go_online_fee: int = PAYOUTS_GO_ONLINE_FEE
+    payouts_percent: int = PAYOUTS_PERCENT
+    payouts_min_balance: int = PAYOUTS_MIN_BALANCE
+    payouts_max_balance: int = PAYOUTS_MAX_BALANCE
 
     @classmethod
     def from_params(
@@ -85,6 +106,7 @@ class GlobalView:
         latest_timestamp: int | None = None,
         block_timestamp: Callable[[int], int | None] | None = None,
         block_seed: Callable[[int], bytes | None] | None = None,
+        block_header: Callable[[int], Mapping[str, Any] | None] | None = None,
     ) -> GlobalView:
         return cls(
             min_txn_fee=params.min_fee,
@@ -97,4 +119,5 @@ class GlobalView:
             latest_timestamp=latest_timestamp,
             block_timestamp=block_timestamp,
             block_seed=block_seed,
+            block_header=block_header,
         )

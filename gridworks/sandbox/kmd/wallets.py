@@ -18,7 +18,8 @@ import secrets
 import sqlite3
 import threading
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -30,6 +31,7 @@ from cryptography.hazmat.primitives.kdf.scrypt import Scrypt
 
 from gridworks.sandbox import ed25519
 from gridworks.sandbox.encoding import encode_address, multisig_digest
+from gridworks.sandbox.kmd import undo_log
 
 DEFAULT_WALLET_NAME = "unencrypted-default-wallet"
 DRIVER_NAME = "sqlite"
@@ -200,11 +202,50 @@ class WalletStore:
         self._db.execute("PRAGMA foreign_keys=ON")
         with self._lock, self._db:
             self._db.executescript(_SCHEMA)
+        undo_log.install(self._db)
 
     def close(self) -> None:
         with self._lock:
             self._sessions.clear()
             self._db.close()
+
+    # time travel (gridworks/sandbox/snapshots.py)
+
+    def undo_position(self) -> int:
+        """Where the undo log ends now: what a snapshot keeps of kmd."""
+        with self._lock:
+            return undo_log.position(self._db)
+
+    @contextmanager
+    def reverting(self, position: int) -> Iterator[None]:
+        """Takes the wallets back to undo-log `position` in one transaction, committed when the
+        block ends normally (rolled back if it raises). Handles on wallets that no longer exist
+        are dropped; the others stay valid."""
+        with self._lock:
+            self._db.execute("BEGIN")
+            try:
+                undo_log.undo_after(self._db, position)
+                yield
+            except BaseException:
+                self._db.rollback()
+                raise
+            self._db.commit()
+            existing = {row[0] for row in self._db.execute("SELECT id FROM wallets")}
+            for token, session in list(self._sessions.items()):
+                if session.wallet_id not in existing:
+                    del self._sessions[token]
+
+    def backup_to(self, target: sqlite3.Connection) -> None:
+        """Copies the wallet database (secrets stay sealed) into `target` (SQLite backup)."""
+        with self._lock:
+            self._db.backup(target)
+
+    def restore_from(self, source: sqlite3.Connection) -> None:
+        """Replaces the wallet database with `source`'s (a dump's); drops every handle."""
+        with self._lock:
+            self._sessions.clear()
+            source.backup(self._db)
+            undo_log.install(self._db)
 
     # wallets
 

@@ -4,6 +4,7 @@ and the apps calling (for inner groups). A group without app calls never builds 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -12,7 +13,7 @@ from ..avm.group_resources import GroupResources
 from ..avm.views import GlobalView, GroupView, TxnEffects
 
 if TYPE_CHECKING:
-    from ..avm.context import EvalContext
+    from ..avm.context import AppCallContext, EvalContext
     from .apply.common import ApplyData
     from .block_context import BlockContext
     from .state import Overlay
@@ -27,6 +28,7 @@ class AppRun:
     globals: GlobalView
     callers: tuple[int, ...] = ()
     top_index: int = 0  # for an inner group: the top-level transaction it runs under
+    caller_app: AppCallContext | None = None  # for an inner group: the calling app's call
 
     def top_level_index(self, index: int) -> int:
         """The top-level transaction a member `index` of this group runs under."""
@@ -39,7 +41,7 @@ class AppRun:
         globals_ = GlobalView.from_params(
             ctx.params, genesis_hash=ctx.genesis_hash, round=ctx.round,
             latest_timestamp=latest_timestamp, block_timestamp=ctx.block_timestamp,
-            block_seed=ctx.block_seed,
+            block_seed=ctx.block_seed, block_header=ctx.block_header,
         )  # fmt: skip
         budget = Budget.for_apps(calls)
         view = GroupView(txns)
@@ -56,7 +58,7 @@ class AppRun:
         assert caller.app is not None
         view = GroupView(txns, resources=caller.group.resources)
         callers = (*caller.app.callers, caller.app_id)
-        return AppRun(self.ctx, view, caller.budget, caller.globals, callers, top_index)
+        return AppRun(self.ctx, view, caller.budget, caller.globals, callers, top_index, caller.app)
 
     def add_budget(self, app_calls: int) -> None:
         """go adds 700 to the pool for every app call of an inner group before it runs."""
@@ -64,17 +66,26 @@ class AppRun:
         if self.ctx.hooks is not None:
             self.ctx.hooks.inner_budget_added(app_calls * MAX_APP_PROGRAM_COST)
 
-    def apply(self, ov: Overlay, txn: Transaction, ad: ApplyData, index: int) -> None:
-        """Applies an inner transaction, as a top-level one is applied."""
+    def apply(
+        self, ov: Overlay, txn: Transaction, ad: ApplyData, index: int,
+        authorize: Callable[[], None] = lambda: None,
+    ) -> None:  # fmt: skip
+        """Applies an inner transaction, as a top-level one is applied, after `authorize`
+        (which checks its sender, as go does once the inner transaction has started)."""
         from .apply.dispatch import apply_transaction
 
         hooks = self.ctx.hooks
         if hooks is None:
+            authorize()
             apply_transaction(ov, txn, ad, self.ctx, ov.next_index(), self, index)
             return
         hooks.inner_txn_started(self.top_index)
         try:
+            authorize()
             apply_transaction(ov, txn, ad, self.ctx, ov.next_index(), self, index)
+        except Exception:
+            hooks.txn_failed(self.top_index)
+            raise
         finally:
             hooks.inner_txn_finished()
 

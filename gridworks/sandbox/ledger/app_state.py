@@ -23,6 +23,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import replace
+from functools import partial
 from typing import TYPE_CHECKING
 
 from ..avm.app_state import (
@@ -33,6 +34,7 @@ from ..avm.app_state import (
     InnerTxn,
     InnerTxnFailed,
     StateValue,
+    VoterParams,
     app_address,
 )
 from ..avm.app_state import AppParams as AvmAppParams
@@ -41,12 +43,12 @@ from ..avm.errors import LogicError
 from ..encoding import ZERO_ADDRESS, encode_address
 from .apply.common import ApplyData, value_delta
 from .inner import inner_transactions
-from .records import Schema
+from .records import ONLINE, Account, Schema
+from .state import Overlay, StateReader
 
 if TYPE_CHECKING:
     from ..avm.context import EvalContext
     from .app_run import AppRun
-    from .state import Overlay
     from .transaction import Transaction
 
 
@@ -166,7 +168,39 @@ class LedgerAppState:
             total_assets=acct.total_assets,
             total_boxes=acct.total_boxes,
             total_box_bytes=acct.total_box_bytes,
+            incentive_eligible=acct.incentive_eligible,
+            last_proposed=acct.last_proposed,
+            last_heartbeat=acct.last_heartbeat,
         )
+
+    # Consensus (v11+) -----------------------------------------------------------------------
+    # go reads these as of the balance round, 320 rounds back. The sandbox keeps no history:
+    # it reads the chain's committed state before this block, which nothing in the block
+    # changes, and counts an account online while its participation key is valid.
+
+    def _committed(self) -> StateReader:
+        state: StateReader = self.ov
+        while isinstance(state, Overlay):
+            state = state.parent
+        return state
+
+    def _online_stake_of(self, acct: Account | None) -> int:
+        round_ = self.run.ctx.round
+        if acct is None or acct.status != ONLINE or acct.vote_last < round_:
+            return 0
+        return acct.micro_algos
+
+    def voter(self, address: bytes) -> VoterParams:
+        acct = self._committed().account(address)
+        stake = self._online_stake_of(acct)
+        if not stake or acct is None:
+            return VoterParams()
+        return VoterParams(balance=stake, incentive_eligible=acct.incentive_eligible)
+
+    def online_stake(self) -> int:
+        committed = self._committed()
+        accounts = getattr(committed, "accounts", {})
+        return sum(self._online_stake_of(acct) for acct in accounts.values())
 
     def asset_holding(self, address: bytes, asset_id: int) -> AssetHolding | None:
         holding = self.ov.holding(address, asset_id)
@@ -193,8 +227,15 @@ class LedgerAppState:
             clear_state_program=app.clear_state_program, global_num_uint=app.global_schema[0],
             global_num_byte_slice=app.global_schema[1], local_num_uint=app.local_schema[0],
             local_num_byte_slice=app.local_schema[1],
-            extra_program_pages=app.extra_program_pages,
+            extra_program_pages=app.extra_program_pages, version=app.version,
+            foreign_box_reads=app.foreign_box_reads, family_box_access=app.family_box_access,
         )  # fmt: skip
+
+    def app_params_set(self, app_id: int, name: str, value: bool) -> None:
+        app = self.ov.app_for_update(app_id)
+        if app is None:
+            raise LogicError(f"app {app_id} does not exist")
+        setattr(app, name, value)
 
     # Boxes ---------------------------------------------------------------------------------
 
@@ -249,8 +290,7 @@ class LedgerAppState:
         for index, (inner, txn) in enumerate(zip(txns, parsed, strict=True)):
             ad = ApplyData()
             try:
-                _authorize(child, txn, caller.app_id)
-                run.apply(child, txn, ad, index)
+                run.apply(child, txn, ad, index, partial(_authorize, child, txn, caller.app_id))
             except LogicError:
                 raise
             except Exception as exc:  # a ledger refusal: go reports it as the inner tx's

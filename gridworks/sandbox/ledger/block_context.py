@@ -5,8 +5,9 @@ one by hand to apply transactions to an in-memory state."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from .eval_hooks import EvalHooks
 from .params import ConsensusParams
@@ -25,5 +26,6 @@ class BlockContext:
     lease_in_use: Callable[[bytes, bytes], bool]
     block_timestamp: Callable[[int], int | None] | None = None
     block_seed: Callable[[int], bytes | None] | None = None
+    block_header: Callable[[int], Mapping[str, Any] | None] | None = None  # for `block`
     latest_timestamp: int = 0  # the previous block's (go: global LatestTimestamp)
     hooks: EvalHooks | None = None  # simulate's overrides and tracers; None when submitting

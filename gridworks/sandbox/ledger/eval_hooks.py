@@ -71,3 +71,8 @@ class EvalHooks:
 
     def txn_applied(self, group_index: int, apply_data: ApplyData) -> None:
         """Top-level transaction `group_index` applied (a later one may still fail)."""
+
+    def txn_failed(self, group_index: int) -> None:
+        """Top-level transaction `group_index` failed a check or its application, or the inner
+        transaction open under it (between `inner_txn_started` and `inner_txn_finished`)
+        failed; called as the error passes, innermost first."""

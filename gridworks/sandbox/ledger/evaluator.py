@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 from ..encoding import ZERO_ADDRESS, b64, encode_address, hash_obj
@@ -9,7 +11,7 @@ from .app_run import AppRun
 from .apply.common import ApplyData
 from .apply.dispatch import apply_transaction
 from .block_context import BlockContext
-from .errors import MalformedTransaction, SignatureError, TransactionRejected
+from .errors import LedgerError, MalformedTransaction, SignatureError, TransactionRejected
 from .logicsig import run_logic_sigs
 from .params import ConsensusParams
 from .signatures import check_signature
@@ -40,12 +42,13 @@ def evaluate_group(
             f"group size {len(group)} exceeds maximum {params.max_group_size}"
         )
     txns = [stxn.txn for stxn in group]
-    for stxn in group:
-        check_well_formed(stxn.txn, params)
-        if ctx.hooks is None or not ctx.hooks.skips_signature(stxn):
-            check_signature(stxn, params)
+    for index, stxn in enumerate(group):
+        with _at(ctx, index):
+            check_well_formed(stxn.txn, params)
+            if ctx.hooks is None or not ctx.hooks.skips_signature(stxn):
+                check_signature(stxn, params)
     run_logic_sigs(group, ctx)
-    _check_group_id(txns)
+    _check_group_id(txns, ctx)
     _check_fees(txns, params)
     _check_context(txns, ctx)
 
@@ -56,7 +59,8 @@ def evaluate_group(
     results = []
     for index, stxn in enumerate(group):
         try:
-            results.append(_apply(ov, stxn, ctx, run, index))
+            with _at(ctx, index):
+                results.append(_apply(ov, stxn, ctx, run, index))
             if ctx.hooks is not None:
                 ctx.hooks.txn_applied(index, results[-1])
         except TransactionRejected as exc:
@@ -66,25 +70,39 @@ def evaluate_group(
     return GroupResult(ov.delta(), results)
 
 
-def _check_group_id(txns: list[Transaction]) -> None:
-    """algod's checks, in its order: one group value for all, none zero in a group, complete."""
+@contextmanager
+def _at(ctx: BlockContext, index: int) -> Iterator[None]:
+    """Tells simulate's hooks which transaction an error arose at (its `failed-at`)."""
+    try:
+        yield
+    except LedgerError:
+        if ctx.hooks is not None:
+            ctx.hooks.txn_failed(index)
+        raise
+
+
+def _check_group_id(txns: list[Transaction], ctx: BlockContext) -> None:
+    """algod's checks, in its order: one group value for all, none zero in a group, complete
+    (algod finds an incomplete group after its last transaction)."""
     first = txns[0].group
     for index, txn in enumerate(txns):
-        if txn.group != first:
-            raise MalformedTransaction(
-                f"transaction {txn.txid}: transactionGroup: inconsistent group values: "
-                f"{b64(txn.group)} != {b64(first)}"
-            )
-        if txn.group == ZERO_ADDRESS and len(txns) > 1:
-            raise MalformedTransaction(
-                f"transaction {txn.txid}: transactionGroup: [{index}] had zero Group but was "
-                f"submitted in a group of {len(txns)}"
-            )
+        with _at(ctx, index):
+            if txn.group != first:
+                raise MalformedTransaction(
+                    f"transaction {txn.txid}: transactionGroup: inconsistent group values: "
+                    f"{b64(txn.group)} != {b64(first)}"
+                )
+            if txn.group == ZERO_ADDRESS and len(txns) > 1:
+                raise MalformedTransaction(
+                    f"transaction {txn.txid}: transactionGroup: [{index}] had zero Group but "
+                    f"was submitted in a group of {len(txns)}"
+                )
     if first != ZERO_ADDRESS and group_id(txns) != first:
-        raise MalformedTransaction(
-            f"transaction {txns[0].txid}: transactionGroup: incomplete group: the group id "
-            "does not match the transactions sent with it"
-        )
+        with _at(ctx, len(txns) - 1):
+            raise MalformedTransaction(
+                f"transaction {txns[0].txid}: transactionGroup: incomplete group: the group id "
+                "does not match the transactions sent with it"
+            )
 
 
 def _check_fees(txns: list[Transaction], params: ConsensusParams) -> None:
@@ -99,34 +117,42 @@ def _check_fees(txns: list[Transaction], params: ConsensusParams) -> None:
 def _check_context(txns: list[Transaction], ctx: BlockContext) -> None:
     seen: set[bytes] = set()
     leases: set[tuple[bytes, bytes]] = set()
-    for txn in txns:
-        prefix = f"transaction {txn.txid}"
-        if txn.genesis_hash != ctx.genesis_hash:
-            raise MalformedTransaction(
-                f"{prefix}: genesis hash mismatch: transaction is for genesis hash "
-                f"{b64(txn.genesis_hash)}, this network's is {b64(ctx.genesis_hash)}"
-            )
-        if txn.genesis_id and txn.genesis_id != ctx.genesis_id:
-            raise MalformedTransaction(
-                f"{prefix}: genesis id mismatch: transaction is for {txn.genesis_id!r}, "
-                f"this network is {ctx.genesis_id!r}"
-            )
-        if not txn.first_valid <= ctx.round <= txn.last_valid:
+    for index, txn in enumerate(txns):
+        with _at(ctx, index):
+            _check_alive(txn, ctx, seen, leases)
+
+
+def _check_alive(
+    txn: Transaction, ctx: BlockContext, seen: set[bytes], leases: set[tuple[bytes, bytes]]
+) -> None:
+    """One transaction's checks against the block: network, validity window, duplicates
+    (a repeated transaction fails at its second copy, as in algod), leases."""
+    prefix = f"transaction {txn.txid}"
+    if txn.genesis_hash != ctx.genesis_hash:
+        raise MalformedTransaction(
+            f"{prefix}: genesis hash mismatch: transaction is for genesis hash "
+            f"{b64(txn.genesis_hash)}, this network's is {b64(ctx.genesis_hash)}"
+        )
+    if txn.genesis_id and txn.genesis_id != ctx.genesis_id:
+        raise MalformedTransaction(
+            f"{prefix}: genesis id mismatch: transaction is for {txn.genesis_id!r}, "
+            f"this network is {ctx.genesis_id!r}"
+        )
+    if not txn.first_valid <= ctx.round <= txn.last_valid:
+        raise TransactionRejected(
+            f"{prefix}: txn dead: round {ctx.round} outside of {txn.first_valid}--{txn.last_valid}"
+        )
+    if txn.txid_digest in seen or ctx.is_known_txid(txn.txid_digest):
+        raise TransactionRejected(f"transaction already in ledger: {txn.txid}")
+    seen.add(txn.txid_digest)
+    if txn.lease != ZERO_ADDRESS:
+        key = (txn.sender, txn.lease)
+        if key in leases or ctx.lease_in_use(*key):
             raise TransactionRejected(
-                f"{prefix}: txn dead: round {ctx.round} outside of "
-                f"{txn.first_valid}--{txn.last_valid}"
+                f"{prefix}: using an overlapping lease (sender {encode_address(txn.sender)}, "
+                f"lease {b64(txn.lease)})"
             )
-        if txn.txid_digest in seen or ctx.is_known_txid(txn.txid_digest):
-            raise TransactionRejected(f"transaction already in ledger: {txn.txid}")
-        seen.add(txn.txid_digest)
-        if txn.lease != ZERO_ADDRESS:
-            key = (txn.sender, txn.lease)
-            if key in leases or ctx.lease_in_use(*key):
-                raise TransactionRejected(
-                    f"{prefix}: using an overlapping lease (sender {encode_address(txn.sender)}, "
-                    f"lease {b64(txn.lease)})"
-                )
-            leases.add(key)
+        leases.add(key)
 
 
 def _apply(

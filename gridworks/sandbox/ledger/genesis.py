@@ -13,6 +13,7 @@ from typing import Any
 
 from ..ed25519 import public_key_of
 from ..encoding import b64, encode_address, hash_obj, sha512_256
+from .params import CURRENT
 
 FEE_SINK = sha512_256(b"gridworks-sandbox/fee-sink")
 REWARDS_POOL = sha512_256(b"gridworks-sandbox/rewards-pool")
@@ -23,7 +24,7 @@ class GenesisSpec:
     network: str = "sandnet"  # genesis id is "<network>-v1": "sandnet-v1" is a known local network
     dev_accounts: int = 3
     dev_micro_algos: int = 10_000_000 * 1_000_000
-    proto: str = "future"
+    proto: str = CURRENT.name  # the consensus protocol, as the genesis document names it
 
 
 def make_genesis(spec: GenesisSpec) -> tuple[dict[str, Any], list[bytes]]:

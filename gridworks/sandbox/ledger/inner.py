@@ -57,6 +57,7 @@ def inner_wire(txn: InnerTxn) -> dict[str, Any]:
             apat=list(txn.accounts), apas=list(txn.foreign_assets),
             apfa=list(txn.foreign_apps), apap=txn.approval_program,
             apsu=txn.clear_state_program, apep=txn.extra_program_pages,
+            aprv=txn.reject_version,
             apgs={"nui": txn.global_num_uint, "nbs": txn.global_num_byte_slice},
             apls={"nui": txn.local_num_uint, "nbs": txn.local_num_byte_slice},
         )  # fmt: skip

@@ -13,7 +13,14 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from ..encoding import ZERO_ADDRESS, b64decode, decode_address, hash_obj, sha512_256
+from ..encoding import (
+    ZERO_ADDRESS,
+    b64decode,
+    canonical_msgpack,
+    decode_address,
+    hash_obj,
+    sha512_256,
+)
 from .block_context import BlockContext
 from .errors import NotFound
 from .eval_hooks import EvalHooks
@@ -24,6 +31,7 @@ from .records import OFFLINE, ONLINE, Account, AppParams, AssetParams, Holding, 
 from .state import Delta, LedgerState
 from .store import Store
 from .transaction import SignedTransaction, decode_signed_transactions
+from .undo import capture as capture_undo
 
 RECENT_CONFIRMED = 4_096
 
@@ -58,6 +66,7 @@ class Ledger:
         store.load_state(self.state)
         self.round: int = last["rnd"]
         self.timestamp_offset: int = store.get_meta("timestamp_offset") or 0
+        self.next_timestamp: int | None = None  # one-shot: the next block's exact timestamp
         self._last_header = {k: v for k, v in last.items() if k != "txns"}
         self._last_block_monotonic = time.monotonic()
         self._listeners: list[Callable[[int], None]] = []
@@ -101,7 +110,7 @@ class Ledger:
             delta,
             [],
             [],
-            {"genesis": document, "timestamp_offset": 0},
+            {"genesis": document, "timestamp_offset": 0, "undo_from": 0},
         )
 
     # writes
@@ -120,18 +129,27 @@ class Ledger:
                 {"stxn": stxn.raw, "ad": ad.to_wire()}
                 for stxn, ad in zip(group, result.apply_data, strict=True)
             ]
+            leases = [
+                (stxn.txn.sender, stxn.txn.lease, stxn.txn.last_valid)
+                for stxn in group
+                if stxn.txn.lease != ZERO_ADDRESS
+            ]
+            undo = capture_undo(
+                self.state,
+                result.delta,
+                [stxn.txn.txid_digest for stxn in group],
+                [(s, lease, self.store.lease_last_valid(s, lease)) for s, lease, _ in leases],
+            )
             self.store.commit_block(
                 next_round,
                 block,
                 result.delta,
                 [(stxn.txn.txid_digest, stxn.txn.last_valid) for stxn in group],
-                [
-                    (stxn.txn.sender, stxn.txn.lease, stxn.txn.last_valid)
-                    for stxn in group
-                    if stxn.txn.lease != ZERO_ADDRESS
-                ],
+                leases,
                 {},
+                undo,
             )
+            self.next_timestamp = None
             self.state.apply(result.delta)
             for intra, entry in enumerate(block["txns"]):
                 digest = group[intra].txn.txid_digest
@@ -161,6 +179,7 @@ class Ledger:
             lease_in_use=lambda sender, lease: self._lease_in_use(sender, lease, next_round),
             block_timestamp=self._block_timestamp,
             block_seed=self._block_seed,
+            block_header=self.store.block,
             latest_timestamp=int(self._last_header["ts"]),
             hooks=hooks,
         )
@@ -188,8 +207,11 @@ class Ledger:
         return {
             "rnd": round_,
             "prev": hash_obj(b"BH", prev),
+            "prev512": hashlib.sha512(b"BH" + canonical_msgpack(prev)).digest(),  # v41+
             "seed": sha512_256(prev["seed"] + round_.to_bytes(8, "big")),
-            "ts": max(prev["ts"], int(time.time()) + self.timestamp_offset),
+            "ts": self.next_timestamp
+            if self.next_timestamp is not None
+            else max(prev["ts"], int(time.time()) + self.timestamp_offset),
             "gen": self.genesis_id,
             "gh": self.genesis_hash,
             "tc": counter,
@@ -197,6 +219,8 @@ class Ledger:
             "fees": self.fee_sink,
             "rwd": self.rewards_pool,
             "proto": self.params.name,
+            # payouts (consensus v40+): the fees collected; no proposer, so no "prp"/"pp"
+            **({"fc": fees} if (fees := sum(stxn.txn.fee for stxn in group)) else {}),
         }
 
     def set_timestamp_offset(self, seconds: int) -> None:
@@ -206,6 +230,48 @@ class Ledger:
         with self.lock:
             self.store.set_meta("timestamp_offset", seconds)
             self.timestamp_offset = seconds
+
+    # time travel (gridworks/sandbox/snapshots.py drives these)
+    def set_next_timestamp(self, timestamp: int) -> None:
+        """Stamps the next block with exactly `timestamp` (once); not before the last block's."""
+        with self.lock:
+            last = int(self._last_header["ts"])
+            if timestamp < last:
+                raise ValueError(
+                    f"timestamp {timestamp} is before the last block's ({last}, round {self.round})"
+                )
+            self.next_timestamp = timestamp
+
+    def advance(self, rounds: int) -> None:
+        """Adds `rounds` empty blocks in a row (no group lands between them), each committed
+        as a block with transactions is; listeners hear of the last one."""
+        with self.lock:
+            for _ in range(rounds):
+                next_round = self.round + 1
+                header = self._next_header(next_round, [], self.state.txn_counter)
+                self.store.commit_block(next_round, {**header, "txns": []}, Delta(), [], [], {})
+                self.next_timestamp = None
+                self.round = next_round
+                self._last_header = header
+                self._last_block_monotonic = time.monotonic()
+            listeners = list(self._listeners)
+        for listener in listeners:
+            listener(self.round)
+
+    def rewound(self, round_: int, header: dict[str, Any], earlier: Delta) -> None:
+        """Takes the in-memory state back to `round_`, whose last header is `header`, once the
+        store is back there (ledger/rewind.py); `earlier` holds the values the later blocks
+        overwrote. Confirmed transactions of later rounds leave the recent cache."""
+        with self.lock:
+            earlier.txn_counter = header["tc"]
+            self.state.apply(earlier)
+            self.round = round_
+            self._last_header = {k: v for k, v in header.items() if k != "txns"}
+            self._last_block_monotonic = time.monotonic()
+            self.next_timestamp = None
+            recent = self._recent
+            while recent and next(reversed(recent.values())).round > round_:
+                recent.popitem(last=True)
 
     def subscribe(self, listener: Callable[[int], None]) -> None:
         """Calls `listener(round)` after each new block (outside the ledger's lock)."""

@@ -28,8 +28,9 @@ def run_logic_sigs(group: list[SignedTransaction], ctx: BlockContext) -> None:
     budget = Budget.for_logic_sigs(len(group), params.logic_sig_max_cost)
     view = GroupView([stxn.txn for stxn in group])
     constants = GlobalView.from_params(
-        params, genesis_hash=ctx.genesis_hash, block_timestamp=ctx.block_timestamp
-    )
+        params, genesis_hash=ctx.genesis_hash, block_timestamp=ctx.block_timestamp,
+        block_seed=ctx.block_seed, block_header=ctx.block_header,
+    )  # fmt: skip
     for index, stxn in enumerate(group):
         lsig = stxn.lsig
         if lsig is None:
@@ -45,6 +46,7 @@ def run_logic_sigs(group: list[SignedTransaction], ctx: BlockContext) -> None:
         except LogicError as exc:
             if hooks:
                 hooks.logic_sig_ran(index, run.cost)
+                hooks.txn_failed(index)
             details = "" if exc.pc is None else f". Details: pc={exc.pc}"
             raise SignatureError(
                 f"transaction {txid}: rejected by logic err={exc.reason}{details}"
@@ -52,4 +54,6 @@ def run_logic_sigs(group: list[SignedTransaction], ctx: BlockContext) -> None:
         if hooks:
             hooks.logic_sig_ran(index, result.cost)
         if not result.passed:
+            if hooks:
+                hooks.txn_failed(index)
             raise SignatureError(f"transaction {txid}: rejected by logic")

@@ -1,19 +1,35 @@
-"""Consensus parameters: the numbers the ledger enforces, kept as data in one place."""
+"""Consensus parameters: the numbers the ledger enforces, kept as data in one place.
+
+The protocol is named as algod names it: go-algorand's `ConsensusCurrentVersion`, which in its
+newest release (v5.0.0, config/consensus.go and protocol/consensus.go) is ConsensusV42, the
+protocol of the specs commit below. V42 enables AVM version 13 (`LogicSigVersion`), so the
+newest AVM version this sandbox runs is also the current protocol's: nothing needs the
+"future" protocol. (Sandboxes made before kept "future" in their genesis document, and open as
+before: the name is read from the document for the genesis block only.)
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from ..avm.spec import MAX_VERSION, MIN_INNER_APPL_VERSION
+from ..avm.spec import MIN_INNER_APPL_VERSION
 
 if TYPE_CHECKING:
     from .records import Account
 
 
+# ConsensusV42: app size updates, Falcon-1024 signatures, load tracking, a per-byte surcharge,
+# and AVM v13 (go-algorand protocol/consensus.go; current since go-algorand v5.0.0).
+CONSENSUS_V42 = (
+    "https://github.com/algorandfoundation/specs/tree/268b63433a907455d439995bf916f6b296018f4f"
+)
+CONSENSUS_V42_LOGIC_SIG_VERSION = 13
+
+
 @dataclass(frozen=True, slots=True)
 class ConsensusParams:
-    name: str = "future"
+    name: str = CONSENSUS_V42
     min_fee: int = 1_000
     min_balance: int = 100_000
     asset_min_balance: int = 100_000
@@ -26,7 +42,7 @@ class ConsensusParams:
     max_asset_url_bytes: int = 96
     asset_metadata_hash_bytes: int = 32
     max_multisig_subsigs: int = 255
-    logic_sig_version: int = MAX_VERSION
+    logic_sig_version: int = CONSENSUS_V42_LOGIC_SIG_VERSION  # the newest AVM version it runs
     max_logic_sig_size: int = 1_000  # program and arguments together
     max_logic_sig_args: int = 255
     logic_sig_max_cost: int = 20_000  # per transaction of the group, pooled

@@ -31,6 +31,9 @@ class Account:
     total_byte_slices: int = 0
     total_boxes: int = 0  # boxes of the app whose account this is
     total_box_bytes: int = 0  # their names and values
+    incentive_eligible: bool = False  # payouts: went online paying the go-online fee
+    last_proposed: int = 0  # payouts: a dev sandbox has no proposers, so it stays 0
+    last_heartbeat: int = 0  # set by a heartbeat, or by going online (round + 320)
 
     def copy(self) -> Account:
         # Spelled out: this runs for every account a transaction touches.
@@ -40,6 +43,7 @@ class Account:
             self.total_assets, self.total_created_assets, self.total_apps_opted_in,
             self.total_created_apps, self.total_extra_app_pages, self.total_uints,
             self.total_byte_slices, self.total_boxes, self.total_box_bytes,
+            self.incentive_eligible, self.last_proposed, self.last_heartbeat,
         )  # fmt: skip
 
     def is_empty(self) -> bool:
@@ -166,12 +170,16 @@ class AppParams:
     local_schema: Schema = (0, 0)
     extra_program_pages: int = 0
     global_state: dict[bytes, StateValue] = field(default_factory=dict)
+    version: int = 0  # go: AppParams.Version, one more for each update of its programs
+    foreign_box_reads: bool = False  # v13 app_params_set: any app may read its boxes
+    family_box_access: bool = False  # v13: apps of its creator may read and write them
 
     def copy(self) -> AppParams:
         """A copy whose global state may be written without touching this one."""
         return AppParams(
             self.creator, self.approval_program, self.clear_state_program, self.global_schema,
-            self.local_schema, self.extra_program_pages, dict(self.global_state),
+            self.local_schema, self.extra_program_pages, dict(self.global_state), self.version,
+            self.foreign_box_reads, self.family_box_access,
         )  # fmt: skip
 
     def to_record(self) -> dict[str, Any]:
@@ -183,6 +191,9 @@ class AppParams:
             "ls": list(self.local_schema),
             "ep": self.extra_program_pages,
             "kv": _state_record(self.global_state),
+            **({"v": self.version} if self.version else {}),
+            **({"fbr": True} if self.foreign_box_reads else {}),
+            **({"fba": True} if self.family_box_access else {}),
         }
 
     @classmethod
@@ -190,7 +201,8 @@ class AppParams:
         return cls(
             creator=r["cr"], approval_program=r["ap"], clear_state_program=r["cs"],
             global_schema=(r["gs"][0], r["gs"][1]), local_schema=(r["ls"][0], r["ls"][1]),
-            extra_program_pages=r["ep"], global_state=dict(r["kv"]),
+            extra_program_pages=r["ep"], global_state=dict(r["kv"]), version=r.get("v", 0),
+            foreign_box_reads=r.get("fbr", False), family_box_access=r.get("fba", False),
         )  # fmt: skip
 
 

@@ -6,13 +6,15 @@ account is the one allowed to sign for the sender (its auth-addr) is checked dur
 
 from __future__ import annotations
 
+import msgpack
+
 from ..avm.errors import LogicError
 from ..avm.version_prefix import program_version
 from ..ed25519 import verify
 from ..encoding import encode_address, multisig_digest, program_digest
 from .errors import SignatureError
 from .params import ConsensusParams
-from .transaction import LogicSig, Multisig, SignedTransaction
+from .transaction import LogicSig, Multisig, SignedTransaction, Transaction
 
 PROGRAM_PREFIX = b"Program"
 MSIG_PROGRAM_PREFIX = b"MsigProgram"
@@ -26,8 +28,29 @@ def _present(signature: bytes) -> bool:
     return bool(signature) and signature != BLANK_SIGNATURE
 
 
+def check_heartbeat_proof(txn: Transaction) -> bool:
+    """Whether a heartbeat's one-time signature holds (go: HeartbeatProof.BatchPrep): for the
+    round LastValid, batch = round / key dilution and offset = round % key dilution, the vote
+    key signs ("OT1") the second-level key and the batch, that key signs ("OT2") the
+    one-time key, the batch and the offset, and the one-time key signs ("SD") the seed."""
+    hb = txn.heartbeat
+    if hb is None or hb.key_dilution == 0:
+        return False
+    batch, offset = divmod(txn.last_valid, hb.key_dilution)
+    proof = hb.proof
+    batch_id = msgpack.packb({"batch": batch, "pk": proof.pk2}, use_bin_type=True)
+    offset_id = msgpack.packb({"batch": batch, "off": offset, "pk": proof.pk}, use_bin_type=True)
+    return (
+        verify(hb.vote_id, b"OT1" + batch_id, proof.pk2_sig)
+        and verify(proof.pk2, b"OT2" + offset_id, proof.pk1_sig)
+        and verify(proof.pk, b"SD" + hb.seed, proof.sig)
+    )
+
+
 def check_signature(stxn: SignedTransaction, params: ConsensusParams) -> None:
     txid = stxn.txn.txid
+    if stxn.txn.type == "hb" and not check_heartbeat_proof(stxn.txn):
+        raise SignatureError(f"transaction {txid}: At least one signature didn't pass verification")
     has_sig = _present(stxn.sig)
     kinds = sum(1 for present in (has_sig, stxn.msig, stxn.lsig) if present)
     if kinds == 0:

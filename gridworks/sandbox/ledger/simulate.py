@@ -3,8 +3,11 @@
 The group goes through the same `evaluate_group` as a submission, in the context of the next
 block, but its resulting delta is dropped: the state, the store and the round never change.
 What simulate adds rides on `EvalHooks`: empty signatures let through, extra app budget, each
-program's cost and, when asked, an execution trace. A rejected group is not an error here: its
-message and the path of the transaction that failed are part of the result.
+program's cost and, when asked, an execution trace (with state changes and the initial states
+of what the programs touched). A rejected group is not an error here: its message and the path
+of the transaction that failed are part of the result. That path is go's `failed-at`: the index
+of the top-level transaction being checked or applied when the first error arose, then, for an
+inner transaction, its index among all the inner transactions its parent has submitted so far.
 """
 
 from __future__ import annotations
@@ -15,9 +18,10 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from ..avm.errors import LogicError
-from ..avm.trace import ProgramTracer
+from ..avm.trace import InitialStates, ProgramTracer
 from ..avm.version_prefix import program_version
 from ..encoding import ZERO_ADDRESS
+from .app_state import LedgerAppState
 from .errors import LedgerError
 from .eval_hooks import EvalHooks
 from .evaluator import evaluate_group
@@ -104,6 +108,7 @@ class Simulation:
     last_round: int
     groups: list[GroupSimulation]
     options: SimulateOptions
+    initial_states: InitialStates | None = None  # with state-change tracing
 
 
 class _Recorder(EvalHooks):
@@ -118,12 +123,21 @@ class _Recorder(EvalHooks):
         self.result = result
         self.unnamed: UnnamedResourcePolicy | None = None
         self._inner: list[ExecTrace] = []  # the inner transactions being applied, outermost first
+        trace = options.trace
+        self.initial_states = InitialStates() if trace.enable and trace.state_change else None
+        self.failed_at: list[int] | None = None  # the first failure's path, once there is one
+        self._path: list[int] = []  # the inner transaction being applied, as a failed-at path
+        self._submitted: dict[tuple[int, ...], int] = {}  # inner transactions per parent path
 
-    def _tracer(self) -> ProgramTracer | None:
+    def _tracer(self, app: bool = False) -> ProgramTracer | None:
         config = self.options.trace
         if not config.enable:
             return None
-        return ProgramTracer(stack=config.stack_change, scratch=config.scratch_change)
+        return ProgramTracer(
+            stack=config.stack_change,
+            scratch=config.scratch_change,
+            states=self.initial_states if app else None,
+        )
 
     def _trace(self, index: int) -> ExecTrace:
         txn = self.result.txns[index]
@@ -145,7 +159,7 @@ class _Recorder(EvalHooks):
         budget.remaining += self.options.extra_opcode_budget
 
     def app_tracer(self, group_index: int, clear_state: bool) -> ProgramTracer | None:
-        tracer = self._tracer()
+        tracer = self._tracer(app=True)
         if tracer is not None:
             trace = self._inner[-1] if self._inner else self._trace(group_index)
             if clear_state:
@@ -176,6 +190,13 @@ class _Recorder(EvalHooks):
         if self.options.allow_more_logging:
             call.max_log_calls = MAX_LOG_CALLS
             call.max_log_size = LOG_BYTES_LIMIT
+        state = call.state
+        if (
+            self.initial_states is not None
+            and isinstance(state, LedgerAppState)
+            and state.txn.application_id == 0
+        ):
+            self.initial_states.created_apps.add(state.app_id)  # go: InitialStates.CreatedApp
         if self.unnamed is not None:
             try:
                 version = program_version(program)[0]
@@ -186,6 +207,10 @@ class _Recorder(EvalHooks):
     def inner_txn_started(self, group_index: int) -> None:
         """go nests each inner transaction's trace under the program that submitted it, and
         marks the opcode that did (`spawned-inners`)."""
+        at = tuple(self._path) if self._path else (group_index,)
+        index = self._submitted.get(at, 0)
+        self._submitted[at] = index + 1
+        self._path = [*at, index]
         if not self.options.trace.enable:
             return
         parent = self._inner[-1] if self._inner else self._trace(group_index)
@@ -197,8 +222,14 @@ class _Recorder(EvalHooks):
         self._inner.append(trace)
 
     def inner_txn_finished(self) -> None:
+        self._path = self._path[:-1] if len(self._path) > 2 else []
         if self._inner:
             self._inner.pop()
+
+    def txn_failed(self, group_index: int) -> None:
+        """Only the first failure counts, as go's tracer keeps the first path it sees."""
+        if self.failed_at is None:
+            self.failed_at = list(self._path) if self._path else [group_index]
 
     def txn_applied(self, group_index: int, apply_data: ApplyData) -> None:
         """Kept as it applies, so a later failure still reports it (as go does)."""
@@ -229,11 +260,12 @@ def simulate(
             evaluated = evaluate_group(ledger.state, group, ledger.block_context(hooks))
         except LedgerError as exc:
             result.failure_message = exc.message
-            result.failed_at = _failed_at(exc.message, group)
+            failed_at = hooks.failed_at
+            result.failed_at = _failed_at(exc.message, group) if failed_at is None else failed_at
         else:
             for txn, ad in zip(result.txns, evaluated.apply_data, strict=True):
                 txn.apply_data = ad.to_wire()
-        return Simulation(ledger.round, [result], options)
+        return Simulation(ledger.round, [result], options, hooks.initial_states)
 
 
 def _check_request(groups: list[list[SignedTransaction]], options: SimulateOptions) -> None:
@@ -282,8 +314,8 @@ def _fix_signers(ledger: Ledger, group: list[SignedTransaction]) -> list[SignedT
 
 
 def _failed_at(message: str, group: list[SignedTransaction]) -> list[int]:
-    """The path of the transaction a ledger message names (the ledger's messages name the
-    transaction by its id); empty for a failure of the group as a whole."""
+    """For a failure no hook placed: the transaction the ledger message names by its id;
+    empty for a failure of the group as a whole (its fees)."""
     index = {stxn.txn.txid: i for i, stxn in reversed(list(enumerate(group)))}
     for txid in _TXID.findall(message):
         if txid in index:

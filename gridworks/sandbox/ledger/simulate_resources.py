@@ -8,7 +8,9 @@ top-level transaction (`local` trackers); v9+ ones draw on the group's (`shared`
 holdings and local states. Boxes are always the group's: an unnamed box takes a box-reference
 slot, and so may empty ones (`extra-box-refs`) that raise the I/O budget enough for the box
 bytes read and written. While a program runs, the write budget is as large as the box
-references the group could still add allow (go: maxPossibleBoxIOBudget).
+references the group could still add allow (go: maxPossibleBoxIOBudget). The report names no box
+of an app the group created (a later submission could not name its id): an empty ref stands in
+for each (go: Simplify), and empty refs alone are worth reporting.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from ..avm.app_state import app_address
-from ..avm.group_resources import BYTES_PER_BOX_REFERENCE
+from ..avm.group_resources import BYTES_PER_BOX_REFERENCE, group_resources
 from ..avm.spec import APP_ADDRESS_AVAILABLE_VERSION, SHARED_RESOURCES_VERSION
 from ..avm.unnamed import UnnamedResources
 
@@ -41,17 +43,25 @@ class ResourceTracker:
     assets: set[int] = field(default_factory=set)
     apps: set[int] = field(default_factory=set)
     boxes: dict[tuple[int, bytes], int] = field(default_factory=dict)  # -> size when first read
+    new_app_boxes: set[tuple[int, bytes]] = field(default_factory=set)  # of apps the group made
     empty_box_refs: int = 0  # `extra-box-refs`: refs that only add I/O budget
     max_write_budget: int = 0  # the most box bytes the group has had written at once
     holdings: set[tuple[bytes, int]] = field(default_factory=set)
     locals: set[tuple[bytes, int]] = field(default_factory=set)
 
     def any(self) -> bool:
-        """go's HasResources (extra box refs alone do not count)."""
+        """go's HasResources (extra box refs alone count too)."""
         return bool(
             self.accounts or self.assets or self.apps or self.boxes or self.holdings
-            or self.locals
+            or self.locals or self.empty_box_refs
         )  # fmt: skip
+
+    def reported_boxes(self) -> tuple[list[tuple[int, bytes]], int]:
+        """The boxes to name and the empty refs to add (go: Simplify): a box of an app the
+        group created cannot be named (its id is unknown until the group runs), so an empty
+        ref stands in for it."""
+        named = sorted(key for key in self.boxes if key not in self.new_app_boxes)
+        return named, self.empty_box_refs + len(self.boxes) - len(named)
 
     def _refs(self) -> int:
         return (
@@ -118,9 +128,12 @@ class ResourceTracker:
         return min(self.max_boxes - len(self.boxes) - self.empty_box_refs,
                    self.max_total_refs - self._refs())  # fmt: skip
 
-    def add_box(self, key: tuple[int, bytes], read_size: int, surplus_read: int) -> bool:
+    def add_box(
+        self, key: tuple[int, bytes], read_size: int, surplus_read: int, new_app: bool = False
+    ) -> bool:
         """Takes a box ref for `key`, with as many empty refs as reading its `read_size` bytes
-        needs, or gives back an empty ref the new one makes unnecessary (go: addBox)."""
+        needs, or gives back an empty ref the new one makes unnecessary (go: addBox).
+        `new_app`: the box's app was created by the group."""
         per_ref = BYTES_PER_BOX_REFERENCE
         used = sum(self.boxes.values()) + read_size
         budget = surplus_read + self.box_io_budget() + per_ref  # the new ref adds budget too
@@ -134,6 +147,8 @@ class ResourceTracker:
         if empty >= self._box_slots_left():
             return False
         self.boxes[key] = read_size
+        if new_app:
+            self.new_app_boxes.add(key)
         self.empty_box_refs += empty
         return True
 
@@ -313,7 +328,8 @@ class UnnamedResourcePolicy(UnnamedResources):
         assert cx.app is not None
         content = cx.app.state.box_get(app_id, name)
         read_size = 0 if content is None else len(content)
-        return self.shared.add_box(key, read_size, self.surplus_read or 0)
+        new_app = group_resources(cx).created_app(app_id)
+        return self.shared.add_box(key, read_size, self.surplus_read or 0, new_app)
 
     def box_read_surplus(self, surplus: int) -> None:
         if self.surplus_read is None:

@@ -8,11 +8,14 @@ from __future__ import annotations
 
 import sqlite3
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import msgpack
 
+from ..indexer import tables as indexer_tables
 from .records import Account, AppParams, AssetParams, Holding, LocalState
 from .state import Delta, LedgerState
 
@@ -39,6 +42,7 @@ CREATE TABLE IF NOT EXISTS leases (
     sender BLOB NOT NULL, lease BLOB NOT NULL, last_valid INTEGER NOT NULL,
     PRIMARY KEY (sender, lease)
 );
+CREATE TABLE IF NOT EXISTS undo (rnd INTEGER PRIMARY KEY, data BLOB NOT NULL);
 """
 
 
@@ -63,6 +67,8 @@ class Store:
         self.db.execute("PRAGMA journal_mode=WAL")
         self.db.execute("PRAGMA synchronous=NORMAL")
         self.db.executescript(SCHEMA)
+        self.db.executescript(indexer_tables.SCHEMA)
+        indexer_tables.backfill(self.db)
 
     def close(self) -> None:
         with self.lock:
@@ -106,40 +112,20 @@ class Store:
         txids: list[tuple[bytes, int]],
         leases: list[tuple[bytes, bytes, int]],
         meta: dict[str, Any],
+        undo: bytes | None = None,
     ) -> None:
-        """Writes the block and its state changes atomically: all of them or none."""
+        """Writes the block and its state changes atomically: all of them or none.
+
+        `undo` (ledger/undo.py) holds what the block's changes overwrite, for time travel."""
         db = self.db
         with self.lock:
             db.execute("BEGIN")
             try:
-                for addr, acct in delta.accounts.items():
-                    if acct is None or acct.is_empty():
-                        db.execute("DELETE FROM accounts WHERE addr = ?", (addr,))
-                    else:
-                        db.execute(
-                            "INSERT OR REPLACE INTO accounts (addr, data) VALUES (?, ?)",
-                            (addr, _pack(acct.to_record())),
-                        )
-                for (addr, asset), holding in delta.holdings.items():
-                    if holding is None:
-                        db.execute(
-                            "DELETE FROM holdings WHERE addr = ? AND asset = ?", (addr, asset)
-                        )
-                    else:
-                        db.execute(
-                            "INSERT OR REPLACE INTO holdings (addr, asset, data) VALUES (?, ?, ?)",
-                            (addr, asset, _pack((holding.amount, holding.frozen))),
-                        )
-                for asset, params in delta.assets.items():
-                    if params is None:
-                        db.execute("DELETE FROM assets WHERE asset = ?", (asset,))
-                    else:
-                        db.execute(
-                            "INSERT OR REPLACE INTO assets (asset, data) VALUES (?, ?)",
-                            (asset, _pack(params.to_record())),
-                        )
-                if delta.apps or delta.locals or delta.boxes:
-                    self._write_apps(delta)
+                # the indexer's rows first: a deleted app's or asset's record is still there
+                indexer_tables.index_block(db, round_, block, [txid for txid, _ in txids], delta)
+                self.write_delta(delta)
+                if undo is not None:
+                    db.execute("INSERT INTO undo (rnd, data) VALUES (?, ?)", (round_, undo))
                 db.execute("INSERT INTO blocks (rnd, data) VALUES (?, ?)", (round_, _pack(block)))
                 db.executemany(
                     "INSERT INTO txids (txid, rnd, intra, last_valid) VALUES (?, ?, ?, ?)",
@@ -161,8 +147,38 @@ class Store:
                 db.execute("ROLLBACK")
                 raise
 
+    def write_delta(self, delta: Delta) -> None:
+        """Writes state changes; the caller holds the lock and runs the transaction."""
+        db = self.db
+        for addr, acct in delta.accounts.items():
+            if acct is None or acct.is_empty():
+                db.execute("DELETE FROM accounts WHERE addr = ?", (addr,))
+            else:
+                db.execute(
+                    "INSERT OR REPLACE INTO accounts (addr, data) VALUES (?, ?)",
+                    (addr, _pack(acct.to_record())),
+                )
+        for (addr, asset), holding in delta.holdings.items():
+            if holding is None:
+                db.execute("DELETE FROM holdings WHERE addr = ? AND asset = ?", (addr, asset))
+            else:
+                db.execute(
+                    "INSERT OR REPLACE INTO holdings (addr, asset, data) VALUES (?, ?, ?)",
+                    (addr, asset, _pack((holding.amount, holding.frozen))),
+                )
+        for asset, params in delta.assets.items():
+            if params is None:
+                db.execute("DELETE FROM assets WHERE asset = ?", (asset,))
+            else:
+                db.execute(
+                    "INSERT OR REPLACE INTO assets (asset, data) VALUES (?, ?)",
+                    (asset, _pack(params.to_record())),
+                )
+        if delta.apps or delta.locals or delta.boxes:
+            self._write_apps(delta)
+
     def _write_apps(self, delta: Delta) -> None:
-        """Apps, local states and boxes of a block (inside `commit_block`'s transaction)."""
+        """Apps, local states and boxes of a block (inside `write_delta`'s transaction)."""
         db = self.db
         for app, params in delta.apps.items():
             if params is None:
@@ -188,6 +204,19 @@ class Store:
                     "INSERT OR REPLACE INTO boxes (app, name, value) VALUES (?, ?, ?)",
                     (app, name, value),
                 )
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        """Holds the lock over one SQLite transaction: committed if the block ends normally,
+        rolled back if it raises."""
+        with self.lock:
+            self.db.execute("BEGIN")
+            try:
+                yield self.db
+            except BaseException:
+                self.db.execute("ROLLBACK")
+                raise
+            self.db.execute("COMMIT")
 
     # lookups
     def block(self, round_: int) -> dict[str, Any] | None:

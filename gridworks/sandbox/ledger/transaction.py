@@ -84,6 +84,74 @@ def _box_ref(name: str, value: Any) -> tuple[int, bytes]:
     return _u64(f"{name}.i", value.get("i", 0)), _bytes(f"{name}.n", value.get("n", b""))
 
 
+@dataclass(frozen=True, slots=True)
+class HeartbeatProof:
+    """A one-time signature by the account's participation key (go: crypto.HeartbeatProof):
+    `sig` by `pk` over the seed, `pk` signed by `pk2` (`pk1_sig`, for the batch and offset),
+    `pk2` signed by the vote key (`pk2_sig`, for the batch)."""
+
+    sig: bytes = bytes(64)
+    pk: bytes = ZERO_ADDRESS
+    pk2: bytes = ZERO_ADDRESS
+    pk1_sig: bytes = bytes(64)
+    pk2_sig: bytes = bytes(64)
+
+    def is_empty(self) -> bool:
+        return self == HeartbeatProof()
+
+
+@dataclass(frozen=True, slots=True)
+class Heartbeat:
+    """The `hb` fields of a heartbeat transaction (consensus v40+): an online account shows
+    its participation key is alive (go: HeartbeatTxnFields)."""
+
+    address: bytes = ZERO_ADDRESS
+    proof: HeartbeatProof = HeartbeatProof()
+    seed: bytes = ZERO_ADDRESS
+    vote_id: bytes = ZERO_ADDRESS
+    key_dilution: int = 0
+    challenge_discount: bool = False
+
+
+def _table(table: dict[str, tuple[str, Check]], name: str, value: Any) -> dict[str, Any]:
+    if not isinstance(value, dict):
+        raise DecodeError(f"msgpack decode error: {name}: expected a map")
+    out: dict[str, Any] = {}
+    for key, item in value.items():
+        spec = table.get(key) if isinstance(key, str) else None
+        if spec is None:
+            raise DecodeError(f"msgpack decode error: {name}: unknown field {key!r}")
+        out[spec[0]] = spec[1](f"{name}.{key}", item)
+    return out
+
+
+_PROOF_FIELDS: dict[str, tuple[str, Check]] = {
+    "s": ("sig", _b64),
+    "p": ("pk", _b32),
+    "p2": ("pk2", _b32),
+    "p1s": ("pk1_sig", _b64),
+    "p2s": ("pk2_sig", _b64),
+}
+
+
+def _proof(name: str, value: Any) -> HeartbeatProof:
+    return HeartbeatProof(**_table(_PROOF_FIELDS, name, value))
+
+
+_HEARTBEAT_FIELDS: dict[str, tuple[str, Check]] = {
+    "a": ("address", _b32),
+    "prf": ("proof", _proof),
+    "sd": ("seed", _b32),
+    "vid": ("vote_id", _b32),
+    "kd": ("key_dilution", _u64),
+    "c": ("challenge_discount", _bool),
+}
+
+
+def _heartbeat(name: str, value: Any) -> Heartbeat:
+    return Heartbeat(**_table(_HEARTBEAT_FIELDS, name, value))
+
+
 # wire key -> (attribute, check). One table per object; unknown keys are refused.
 TXN_FIELDS: dict[str, tuple[str, Check]] = {
     "type": ("type", _str),
@@ -128,6 +196,8 @@ TXN_FIELDS: dict[str, tuple[str, Check]] = {
     "apep": ("extra_program_pages", _u64),
     "apap": ("approval_program", _bytes),
     "apsu": ("clear_state_program", _bytes),
+    "aprv": ("reject_version", _u64),
+    "hb": ("heartbeat", _heartbeat),
 }
 
 ASSET_PARAM_FIELDS: dict[str, tuple[str, Check]] = {
@@ -144,8 +214,8 @@ ASSET_PARAM_FIELDS: dict[str, tuple[str, Check]] = {
     "c": ("clawback", _b32),
 }
 
-TXN_TYPES = ("pay", "keyreg", "acfg", "axfer", "afrz", "appl")
-NOT_YET_SUPPORTED_TYPES = {"stpf": "state proofs", "hb": "heartbeats"}
+TXN_TYPES = ("pay", "keyreg", "acfg", "axfer", "afrz", "appl", "hb")
+NOT_YET_SUPPORTED_TYPES = {"stpf": "state proofs"}
 
 # Keys whose binary value is an address (rendered as base32 in algod's JSON).
 ADDRESS_KEYS = frozenset(
@@ -232,6 +302,8 @@ class Transaction:
     extra_program_pages: int = 0
     approval_program: bytes = b""
     clear_state_program: bytes = b""
+    reject_version: int = 0  # v12+: fail if the app's version is at least this (0: never)
+    heartbeat: Heartbeat | None = None  # hb
 
     # The AVM reads schemas field by field (txn GlobalNumUint ...).
     @property

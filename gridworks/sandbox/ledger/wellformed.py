@@ -84,11 +84,48 @@ def check_well_formed(txn: Transaction, params: ConsensusParams, *, inner: bool 
         reason = app_call_problem(txn, params)
         if reason is not None:
             raise fail(reason)
+    if txn.type == "hb":
+        reason = heartbeat_problem(txn, params)
+        if reason is not None:
+            raise fail(reason)
     if txn.type == "afrz":
         if txn.freeze_asset == 0:
             raise fail("asset ID cannot be zero")
         if txn.freeze_account == ZERO_ADDRESS:
             raise fail("freeze account cannot be empty")
+
+
+def heartbeat_kind(txn: Transaction, min_fee: int) -> str:
+    """Whether a heartbeat is "free" or "cheap" (below the minimum fee, alone), else ""."""
+    if txn.fee < min_fee and not any(txn.group):
+        return "cheap" if txn.fee else "free"
+    return ""
+
+
+def heartbeat_problem(txn: Transaction, params: ConsensusParams) -> str | None:
+    """go's WellFormed rules for a heartbeat (before transaction size pricing)."""
+    hb = txn.heartbeat
+    if hb is None:
+        return "tx.HbProof is empty"
+    if hb.challenge_discount:
+        return "tx.HbChallengeDiscount set before it is allowed"
+    kind = heartbeat_kind(txn, params.min_fee)
+    if kind:
+        if txn.note:
+            return f"tx.Note is set in {kind} heartbeat"
+        if txn.lease != ZERO_ADDRESS:
+            return f"tx.Lease is set in {kind} heartbeat"
+        if txn.rekey_to != ZERO_ADDRESS:
+            return f"tx.RekeyTo is set in {kind} heartbeat"
+    if hb.proof.is_empty():
+        return "tx.HbProof is empty"
+    if hb.seed == ZERO_ADDRESS:
+        return "tx.HbSeed is empty"
+    if hb.vote_id == ZERO_ADDRESS:
+        return "tx.HbVoteID is empty"
+    if hb.key_dilution == 0:
+        return "tx.HbKeyDilution is zero"
+    return None
 
 
 def _check_keyreg(txn: Transaction, fail) -> None:  # type: ignore[no-untyped-def]
@@ -135,6 +172,8 @@ def app_call_problem(txn: Transaction, params: ConsensusParams) -> str | None:
     p = params
     if txn.on_completion not in ON_COMPLETIONS:
         return "invalid application OnCompletion"
+    if txn.reject_version > 0 and txn.application_id == 0:
+        return "tx.RejectVersion cannot be set during creation"
     if txn.application_id != 0 and txn.on_completion != UPDATE_APPLICATION:
         if txn.approval_program or txn.clear_state_program:
             return "programs may only be specified during application creation or update"

@@ -12,7 +12,9 @@ from gridworks.sandbox.server import free_port
 
 
 def test_stopping_the_server_releases_waits_and_leaves_the_ledger_no_listener() -> None:
-    config = SandboxConfig(data_dir=None, algod_port=free_port(), kmd_port=free_port())
+    config = SandboxConfig(
+        data_dir=None, algod_port=free_port(), kmd_port=free_port(), indexer_port=free_port()
+    )
     sandbox = EmbeddedSandbox(config).start()
     ledger = sandbox.ledger
     url = f"{sandbox.algod_address}/v2/status/wait-for-block-after/{ledger.round}"

@@ -11,6 +11,7 @@ from algosdk.v2client.algod import AlgodClient
 from conftest import rejected, send
 
 from gridworks.sandbox import DevAccount
+from gridworks.sandbox.avm.spec import MAX_VERSION
 
 Factory = Callable[..., DevAccount]
 
@@ -182,7 +183,7 @@ def test_a_program_of_a_version_above_the_maximum_is_refused(
     algod: AlgodClient, account_factory: Factory
 ) -> None:
     funder, bob = account_factory(), account_factory()
-    program = bytes([11]) + INT_1_V1[1:]
+    program = bytes([MAX_VERSION + 1]) + INT_1_V1[1:]
     lsig = contract_account(algod, funder, program)
     signed = transaction.LogicSigTransaction(pay(algod, lsig.address(), bob.address, 1), lsig)
     assert "version too new" in rejected(algod, signed)

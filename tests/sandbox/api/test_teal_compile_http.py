@@ -122,4 +122,38 @@ def test_disassembling_a_bad_program_is_a_400(algod: AlgodClient) -> None:
     with pytest.raises(AlgodHTTPError) as info:
         algod.disassemble(bytes([8, 0xFF]))
     assert info.value.code == 400
-    assert "invalid opcode ff at pc=1" in str(info.value)
+    assert "illegal opcode 0xff" in str(info.value)
+
+
+def test_v13_branches_are_varints_sized_to_fit(algod: AlgodClient) -> None:
+    source = COUNTER.replace("#pragma version 8", "#pragma version 13")
+    program = base64.b64decode(algod.compile(source)["result"])
+    # bnz create: a one-byte zigzag varint (14 bytes forward is 0x1c)
+    assert program.hex() == (
+        "0d" + "200101" + "3118" + "8100" + "12" + "401c" + "8007636f756e746572" + "49642208672243"
+    )
+    text = algod.disassemble(program)["result"]
+    assert "\nbnz label1\n" in text and "\nlabel1:\nintc_0 // 1\nreturn\n" in text
+    assert base64.b64decode(algod.compile(text)["result"]) == program
+
+
+def test_v11_to_v13_opcodes_compile_and_disassemble(algod: AlgodClient) -> None:
+    source = (
+        "#pragma version 13\n#pragma typetrack false\nonline_stake\n"
+        "voter_params_get VoterIncentiveEligible\nmimc BLS12_381Mp111\nfalcon_verify\nsha512\n"
+        "poseidon2 BN254t2\napp_params_set AppForeignBoxReads\napp_box_get\nblock BlkBranch512\n"
+    )
+    program = base64.b64decode(algod.compile(source)["result"])
+    assert program.hex() == "0d" + "75" + "7401" + "e601" + "85" + "87" + "e700" + "760b" + (
+        "d406" + "d10a"
+    )
+    text = algod.disassemble(program)["result"]
+    assert text == source.replace("#pragma typetrack false\n", "")
+
+
+def test_a_v13_logic_sig_is_salted_off_the_curve(algod: AlgodClient) -> None:
+    """Its unsalted bytes (0d810c) would hash to a point of the ed25519 curve."""
+    response = algod.compile("#pragma version 13\npushint 12\n")
+    program = base64.b64decode(response["result"])
+    assert program.hex() == "0d810c" + "200100"
+    assert transaction.LogicSigAccount(program).address() == response["hash"]

@@ -57,6 +57,7 @@ class Txn:
     boxes: list[tuple[int, bytes]] = field(default_factory=list)
     approval_program: bytes = b""
     clear_state_program: bytes = b""
+    reject_version: int = 0
     txid_digest: bytes = b"\x0f" * 32
 
 

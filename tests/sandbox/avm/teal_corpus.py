@@ -68,7 +68,7 @@ def _immediate_choices(op: OpSpec, version: int) -> list[list[str]]:
     if not imms:
         return [[]]
     kinds = [imm.encoding for imm in imms]
-    if kinds == [Encoding.INT16]:
+    if kinds in ([Encoding.INT16], [Encoding.VARINT_LABEL]):  # v13 branches are varints
         return [["end"], ["start"]] if version >= 4 else [["end"]]
     if kinds == [Encoding.LABELS]:
         back = ["start"] if version >= 4 else []
@@ -117,7 +117,7 @@ def every_opcode(version: int, skip_from: int | None = None) -> str:
         f"bytecblock {BYTE_BLOCK}",
         "start:",
     ]
-    for op in sorted(table.by_name.values(), key=lambda o: o.opcode):
+    for op in sorted(table.by_name.values(), key=lambda o: o.code):
         if op.version >= limit:
             continue
         for immediates in _immediate_choices(op, min(version, limit - 1)):

@@ -45,7 +45,7 @@ def test_a_version_argument_must_agree_with_the_pragma() -> None:
     assert report("#pragma version 7\nint 1\n", version=8) == (
         "1 error: 1:16: version mismatch: assembling v7 with v8 assembler\n"
     )
-    assert report("int 1", version=11) == "1 error: 0: Can not assemble version 11\n"
+    assert report("int 1", version=14) == "1 error: 0: Can not assemble version 14\n"
 
 
 def test_text_without_instructions_gets_algods_no_version_marker() -> None:
@@ -615,7 +615,7 @@ FAR = "#pragma version 8\nint 1\nbnz far\n" + ("pushbytes 0x" + "00" * 4000 + "\
         ("#pragma version\n", "1 error: 1:8: no version value\n"),
         ("#pragma version 8 9\n", "1 error: 1:18: unexpected extra tokens: 9\n"),
         ("#pragma version x\n", '1 error: 1:16: bad #pragma version: "x"\n'),
-        ("#pragma version 11\n", "1 error: 1:16: unsupported version: 11\n"),
+        ("#pragma version 14\n", "1 error: 1:16: unsupported version: 14\n"),
         (
             "int 1\n#pragma version 8\n",
             "1 error: 2: #pragma version is only allowed before instructions\n",

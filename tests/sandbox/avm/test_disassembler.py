@@ -116,9 +116,17 @@ def test_immediates_in_algods_words() -> None:
     ("program", "message"),
     [
         ("", "invalid version"),
-        ("0b", "unsupported version 11"),
-        ("08ff", "invalid opcode ff at pc=1"),
-        ("0181", "invalid opcode 81 at pc=1"),  # pushint is newer than version 1
+        ("0e", "unsupported version 14"),
+        # go-algorand's disassembler says what its checker says of an unknown opcode
+        ("08ff", "illegal opcode 0xff"),
+        ("0181", "illegal opcode 0x81"),  # pushint is newer than version 1
+        ("0cd401", "illegal opcode 0xd4"),  # app_box_create is newer than version 12
+        ("0dd4", "prefix opcode 0xd4 missing sub-opcode"),
+        ("0dd400", "prefix opcode 0xd4 with improper sub-opcode 0x00"),
+        ("0dd40a", "prefix opcode 0xd4 with improper sub-opcode 0x0a"),
+        ("0d42", "could not decode label for b"),  # v13: a varint offset
+        ("0d4180", "could not decode label for bz"),
+        ("0d88" + "ff" * 9 + "02", "could not decode label for callsub"),  # over 64 bits
         ("0831", "program end while reading immediate f for txn"),
         ("0831ff", "invalid immediate f for txn: 255"),
         ("08311a", "invalid immediate f for txn: 26"),  # ApplicationArgs needs txna

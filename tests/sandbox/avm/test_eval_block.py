@@ -47,5 +47,7 @@ def test_missing_headers_and_bad_timestamps() -> None:
 
 
 def test_block_fields_and_versions() -> None:
-    assert reason(int_(1_999), op("block", 9), **kw()) == "invalid block field BlockField(9)"
+    assert reason(int_(1_999), op("block", 99), **kw()) == "invalid block field BlockField(99)"
+    # a field of a later version is named (go's Stringer knows it)
+    assert reason(int_(1_999), op("block", 9), **kw()) == "invalid block field BlkProposerPayout"
     assert reason(int_(1_999), SEED, version=6, **kw()).startswith("illegal opcode 0xd1")

@@ -195,7 +195,7 @@ def test_first_valid_time_needs_block_headers() -> None:
         ("MaxTxnLife", 1000),
         ("ZeroAddress", bytes(32)),
         ("GroupSize", 2),
-        ("LogicSigVersion", 10),
+        ("LogicSigVersion", 13),  # ConsensusV42's
         ("GroupID", GROUP_ID),
         ("AssetCreateMinBalance", 100_000),
         ("AssetOptInMinBalance", 100_000),

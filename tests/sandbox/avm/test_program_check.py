@@ -39,8 +39,8 @@ def test_a_truncated_version_varuint_is_invalid() -> None:
 
 
 def test_a_version_above_the_evaluators_is_refused() -> None:
-    error = check_error(bytes([11]) + int_(1))
-    assert error.reason == "program version 11 greater than max supported version 10"
+    error = check_error(bytes([14]) + int_(1))
+    assert error.reason == "program version 14 greater than max supported version 13"
 
 
 def test_version_zero_runs_as_version_1() -> None:

@@ -1,5 +1,17 @@
 """One assembly of a TEAL program: reads it statement by statement, then resolves constants and
 labels into bytecode, collecting errors and warnings on the way as go-algorand does.
+
+From v13 a branch (`b`, `bz`, `bnz`, `callsub`) encodes its offset as a zigzag varint: forward
+offsets count from the end of the instruction, backward ones from its start. Each branch first
+gets three bytes of room; once the constants have their final sizes, every branch whose offset
+fits in fewer bytes shrinks, and that repeats until no branch shrinks (a shrink only brings
+targets closer). `switch` and `match` keep their int16 offsets.
+
+Also from v13, a program with no application-only opcode (so it may be a logic signature) whose
+address would be a point of the ed25519 curve, so might have a private key, gets a salt: one
+more constant in its automatic `intcblock` (0, 1, ...), or a trailing `intcblock 0`, `1` ...,
+the first that moves the address off the curve. `#pragma autosalt true|false` forces that on or
+off at any version.
 """
 
 from __future__ import annotations
@@ -10,7 +22,9 @@ from itertools import accumulate
 
 from .. import spec
 from ..errors import AssemblyError
-from ..wire import encode_varuint
+from ..spec import Mode
+from ..wire import encode_varint, encode_varuint
+from .autosalt import SALT_LIMIT, address_on_curve
 from .constants import ConstantPool, Edit
 from .directives import DIRECTIVES, check_macro_name
 from .forms import ANY_COUNT, Form, VersionForms, forms, merged_form
@@ -48,6 +62,7 @@ class LabelUse:
     position: int
     label: Token
     end: int
+    varint: bool = False  # a v13 branch: a zigzag varint from `position` to `end`
 
 
 def join_counts(noun: str, counts: list[int]) -> str:
@@ -77,6 +92,9 @@ class Assembly:
         self.macros: dict[str, list[Token]] = {}
         self._forms: VersionForms | None = None
         self.program = b""
+        self.has_stateful_ops = False  # an application-only opcode: not a logic signature
+        self.autosalt: bool | None = None  # `#pragma autosalt`, if given
+        self.autosalt_token: Token | None = None
 
     # -- reporting -------------------------------------------------------------------------
 
@@ -154,6 +172,7 @@ class Assembly:
             self.record(self.line, 0, "line too long")
         if self.version is not None and self.version >= spec.OPTIMIZE_CONSTANTS_VERSION:
             self.optimize_constants()
+        self.find_branch_sizes()
         self.resolve_labels()
 
     def directive(self, tokens: list[Token]) -> None:
@@ -205,6 +224,8 @@ class Assembly:
         if resolved is None:
             return
         form, shown_name = resolved
+        if form.spec is not None and form.spec.modes == Mode.APP:
+            self.has_stateful_ops = True
         self.sources[len(self.pending)] = (first.line - 1, first.column)
         arg_types: tuple[StackType, ...] | list[StackType] = form.args
         result_types: tuple[StackType, ...] | list[StackType] = form.returns
@@ -342,6 +363,24 @@ class Assembly:
             use.position, use.end = moved(use.position), moved(use.end)
         self.sources = {moved(pc): where for pc, where in self.sources.items()}
 
+    def find_branch_sizes(self) -> None:
+        """Shrinks each varint branch's room to the size of its offset, until none shrinks."""
+        while True:
+            edits = []
+            for use in self.label_uses:
+                target = self.labels.get(use.label.text)
+                start = use.position - 1
+                if not use.varint or target is None or target == start:
+                    continue  # int16, or an error resolve_labels reports
+                jump = target - start if target < start else target - use.end
+                needed = len(encode_varint(jump))
+                if needed < use.end - use.position:
+                    edits.append(Edit(use.position, use.end - use.position, bytes(needed)))
+            if not edits:
+                return
+            edits.sort(key=lambda edit: edit.position)
+            self.apply_edits(edits)
+
     def resolve_labels(self) -> None:
         reported: set[str] = set()
         version = DEFAULT_VERSION if self.version is None else self.version
@@ -367,25 +406,98 @@ class Assembly:
                 )
                 continue
             jump = target - use.end
+            if use.varint:
+                self.write_varint_branch(use, target)
+                continue
             if jump > 0x7FFF:
                 self.record_failure(fail_at(use.label, f"label {go_quote(name)} is too far away"))
                 continue
             self.pending[use.position] = (jump >> 8) & 0xFF
             self.pending[use.position + 1] = jump & 0xFF
 
+    def write_varint_branch(self, use: LabelUse, target: int) -> None:
+        name = use.label.text
+        start = use.position - 1
+        if target == start:
+            self.record_failure(
+                fail_at(use.label, f"branch to start of same instruction: {go_quote(name)} ")
+            )
+            return
+        jump = target - start if target < start else target - use.end
+        room = use.end - use.position
+        if not -(1 << (7 * room - 1)) <= jump < 1 << (7 * room - 1):
+            self.record_failure(fail_at(use.label, f"label {go_quote(name)} is too far away"))
+            return
+        encoded = encode_varint(jump)
+        self.pending[use.position : use.position + len(encoded)] = encoded
+
     def finish(self) -> None:
         """Puts the version and any collected constant blocks before the program."""
         if self.version is None:  # no opcodes at all: algod writes its "no version" marker
-            self.program = encode_varuint(NO_VERSION)
+            self.program = encode_varuint(NO_VERSION)  # (its address is off the curve)
             return
+        prefix = self.prefix()
+        program = prefix + self.pending
+        if self.wants_salt(program):
+            if self.ints.values and not self.ints.explicit_blocks:
+                prefix, program = self.salted_intcblock()
+            else:
+                program = self.trailing_salt(program)
+        self.program = bytes(program)
+        shift = len(prefix)
+        self.sources = {pc + shift: where for pc, where in self.sources.items()}
+
+    def prefix(self) -> bytes:
+        """The version, and the automatic constant blocks."""
         table = self.forms.table
         prefix = bytearray(encode_varuint(self.settled_version))
         for pool in (self.ints, self.bytes):
             if pool.values and not pool.explicit_blocks:
                 prefix += pool.block_bytes(table)
-        self.program = bytes(prefix + self.pending)
-        shift = len(prefix)
-        self.sources = {pc + shift: where for pc, where in self.sources.items()}
+        return bytes(prefix)
+
+    def wants_salt(self, program: bytes) -> bool:
+        """Whether `program` must be salted off the curve (warning of a pragma's doubtful use)."""
+        token = self.autosalt_token
+        if self.autosalt is False:
+            if token is not None and not self.has_stateful_ops and address_on_curve(program):
+                self.warn(token, "#pragma autosalt false leaves program hash on curve")
+            return False
+        if self.autosalt is True:
+            if token is not None and self.has_stateful_ops:
+                self.warn(token, "#pragma autosalt true used with stateful opcodes")
+            return address_on_curve(program)
+        return (
+            self.settled_version >= spec.LOGICSIG_OFF_CURVE_VERSION
+            and not self.has_stateful_ops
+            and address_on_curve(program)
+        )
+
+    def salted_intcblock(self) -> tuple[bytes, bytes]:
+        """(prefix, program) with the first salt that works as a last automatic constant."""
+        values = self.ints.values
+        try:
+            for salt in range(SALT_LIMIT):
+                self.ints.values = [*values, salt]
+                prefix = self.prefix()
+                if not address_on_curve(prefix + self.pending):
+                    return prefix, prefix + self.pending
+        finally:
+            self.ints.values = values
+        reason = "could not find an automatic intcblock salt that yields an off-curve program"
+        self.record(self.line, 0, reason)
+        return self.prefix(), b""
+
+    def trailing_salt(self, program: bytes) -> bytes:
+        """`program` and `intcblock S`, with the first salt S that works."""
+        intcblock = self.forms.table.by_name["intcblock"].opcode
+        for salt in range(SALT_LIMIT):
+            candidate = program + bytes([intcblock, 1, salt])
+            if not address_on_curve(candidate):
+                return candidate
+        reason = "could not find a trailing intcblock salt that yields an off-curve program"
+        self.record(self.line, 0, reason)
+        return b""
 
 
 def _is_blank(text: str) -> bool:

@@ -1,4 +1,4 @@
-"""`#pragma` (version, typetrack) and `#define` (macros), as go-algorand reads them."""
+"""`#pragma` (version, typetrack, autosalt) and `#define` (macros), as go-algorand reads them."""
 
 from __future__ import annotations
 
@@ -64,6 +64,20 @@ def pragma(asm: Assembly, tokens: list[Token]) -> None:
         if on and not asm.type_tracking:
             asm.known.reset()
         asm.type_tracking = on
+        return
+    if key == "autosalt":
+        if len(tokens) < 3:
+            raise fail_at(tokens[1], "no autosalt value")
+        if len(tokens) > 3:
+            raise fail_at(tokens[3], _extra_tokens(tokens[3:]))
+        if asm.pending:
+            raise fail_at(tokens[0], "#pragma autosalt is only allowed before instructions")
+        value = tokens[2].text
+        try:
+            asm.autosalt = parse_bool(value)
+        except GoNumError:
+            raise fail_at(tokens[2], f"bad #pragma autosalt: {go_quote(value)}") from None
+        asm.autosalt_token = tokens[0]
         return
     raise fail_at(tokens[0], f"unsupported pragma directive: {go_quote(key)}")
 

@@ -83,6 +83,8 @@ def _handler_for(op: OpSpec, table: spec.OpTable) -> Handler:
     encodings = {imm.encoding for imm in op.immediates}
     if Encoding.INT16 in encodings:
         return asm.branch
+    if Encoding.VARINT_LABEL in encodings:
+        return asm.varint_branch
     if Encoding.LABELS in encodings:
         return asm.switch
     if Encoding.VARUINT in encodings:
@@ -95,6 +97,8 @@ def _handler_for(op: OpSpec, table: spec.OpTable) -> Handler:
         return asm.push_bytess
     if op.name == "itxn_field":
         return asm.itxn_field
+    if op.name == "app_params_set":
+        return asm.app_params_set
     if op.name in ("itxn", "gitxn"):  # with one more immediate: itxna, gitxna
         return asm.scalar_or_array
     if op.name == "substring":

@@ -34,6 +34,8 @@ if TYPE_CHECKING:
     from .forms import Form
 
 MAX_LABELS = 255
+VARINT_BRANCH_ROOM = 3  # bytes first reserved for a varint branch offset (up to +-2**20)
+APP_PARAMS_GROUP = "app_params Fields"  # what app_params_get reads; app_params_set sets some
 
 
 def _op(form: Form) -> OpSpec:
@@ -85,7 +87,7 @@ def default(asm: Assembly, form: Form, mnemonic: Token, args: list[Token]) -> No
     name = form.name
     immediates = op.immediates
     check_count(name, mnemonic, args, len(immediates))
-    asm.pending.append(op.opcode)
+    asm.pending += op.code  # with the sub-opcode of a two-byte opcode
     pseudo = asm.forms.pseudo_ops.get(name)
     for i, imm in enumerate(immediates):
         text = args[i].text
@@ -211,6 +213,37 @@ def branch(asm: Assembly, form: Form, mnemonic: Token, args: list[Token]) -> Non
     start = len(asm.pending)
     asm.label_uses.append(LabelUse(start + 1, args[0], start + op.size))
     asm.pending += bytes([op.opcode, 0, 0])
+
+
+def varint_branch(asm: Assembly, form: Form, mnemonic: Token, args: list[Token]) -> None:
+    """A v13 branch: room for a 3-byte varint offset, shrunk to fit once the layout is known."""
+    op = _op(form)
+    check_count(form.name, mnemonic, args, 1)
+    start = len(asm.pending)
+    end = start + 1 + VARINT_BRANCH_ROOM
+    asm.label_uses.append(LabelUse(start + 1, args[0], end, varint=True))
+    asm.pending.append(op.opcode)
+    asm.pending += bytes(VARINT_BRANCH_ROOM)
+
+
+def app_params_set(asm: Assembly, form: Form, mnemonic: Token, args: list[Token]) -> None:
+    """`app_params_set F`: F must be an app parameter, and one that may be set."""
+    op = _op(form)
+    check_count(form.name, mnemonic, args, 1)
+    text = args[0].text
+    if text not in field_groups()[APP_PARAMS_GROUP].by_name:
+        raise fail_at(args[0], f"{form.name} unknown field: {go_quote(text)}")
+    settable_fields = field_group_of(op)
+    assert settable_fields is not None
+    settable = settable_fields.by_name.get(text)
+    if settable is None:
+        raise fail_at(args[0], f"{form.name} {go_quote(text)} is not settable.")
+    if settable.version > asm.effective_version:
+        raise fail_at(
+            args[0],
+            f"{form.name} {text} field is settable in v{settable.version}. Missed #pragma version?",
+        )
+    asm.pending += op.code + bytes([settable.code])
 
 
 def switch(asm: Assembly, form: Form, mnemonic: Token, args: list[Token]) -> None:

@@ -1,15 +1,19 @@
-"""`block`: the seed and timestamp of a recent block (v7+, both modes).
+"""`block`: fields of a recent block's header (v7+, both modes).
 
 Only the rounds a transaction could have been issued for are readable, those within
 MaxTxnLife before its FirstValid (go: availableRound). Headers come from the chain's view
-(`GlobalView.block_seed` / `block_timestamp`), as go reads them from the signature ledger:
-logic sigs may read them too, without any app state.
+(`GlobalView.block_seed` / `block_timestamp`, and `block_header` for the fields of v11 and
+v13), as go reads them from the signature ledger: logic sigs may read them too, without any
+app state. A field the stored header lacks reads as go's zero value: the sandbox's blocks have
+no proposer (BlkProposer is the zero address, BlkProposerPayout and BlkBonus are 0).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
+from ...encoding import ZERO_ADDRESS
 from ..context import EvalContext, StackValue
 from ..errors import LogicError
 from ..program import Instruction, ProgramInfo
@@ -36,9 +40,37 @@ def _timestamp(cx: EvalContext, rnd: int) -> StackValue:
     return timestamp
 
 
+def _header(key: str, zero: Any) -> Callable[[EvalContext, int], StackValue]:
+    """A header field by its msgpack key (go's codec names), `zero` when the header lacks it."""
+
+    def read(cx: EvalContext, rnd: int) -> StackValue:
+        lookup = cx.globals.block_header
+        header = lookup(rnd) if lookup is not None else None
+        if header is None:
+            raise LogicError("no block header access")
+        value = header.get(key, zero)
+        if isinstance(value, str):
+            return value.encode()
+        return value if isinstance(value, int) else bytes(value)
+
+    return read
+
+
 BLOCK_FIELDS: dict[str, Callable[[EvalContext, int], StackValue]] = {
     "BlkSeed": _seed,
     "BlkTimestamp": _timestamp,
+    "BlkProposer": _header("prp", ZERO_ADDRESS),
+    "BlkFeesCollected": _header("fc", 0),
+    "BlkBonus": _header("bi", 0),
+    "BlkBranch": _header("prev", bytes(32)),
+    "BlkFeeSink": _header("fees", ZERO_ADDRESS),
+    "BlkProtocol": _header("proto", b""),
+    "BlkTxnCounter": _header("tc", 0),
+    "BlkProposerPayout": _header("pp", 0),
+    "BlkBranch512": _header("prev512", bytes(64)),
+    "BlkSha512_256TxnCommitment": _header("txn", bytes(32)),
+    "BlkSha256TxnCommitment": _header("txn256", bytes(32)),
+    "BlkSha512TxnCommitment": _header("txn512", bytes(64)),
 }
 
 Field = tuple[Callable[[EvalContext, int], StackValue] | None, str]

@@ -297,6 +297,7 @@ SETTERS: dict[str, Setter] = {
     "LocalNumUint": _set("local_num_uint", _max(MAX_LOCAL_SCHEMA_ENTRIES)),
     "LocalNumByteSlice": _set("local_num_byte_slice", _max(MAX_LOCAL_SCHEMA_ENTRIES)),
     "ExtraProgramPages": _set("extra_program_pages", _max(MAX_EXTRA_APP_PROGRAM_PAGES)),
+    "RejectVersion": _set("reject_version", uint_value),
 }
 
 FieldSet = tuple[Setter | None, str]  # the setter, or why setting the field fails

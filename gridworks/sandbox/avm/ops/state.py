@@ -22,6 +22,7 @@ from ..app_state import (
     AssetHolding,
     AssetParams,
     StateValue,
+    VoterParams,
     app_address,
 )
 from ..context import EvalContext, StackValue, app_call
@@ -220,6 +221,14 @@ APP_FIELDS: dict[str, Callable[[AppParams], StackValue]] = {
     "AppExtraProgramPages": _attr("extra_program_pages"),
     "AppCreator": _attr("creator"),
     "AppAddress": lambda params: b"",  # derived from the app id, see op_app_params_get
+    "AppVersion": _attr("version"),
+    "AppSizeSponsor": _attr("size_sponsor"),
+    "AppForeignBoxReads": _flag("foreign_box_reads"),
+    "AppFamilyBoxAccess": _flag("family_box_access"),
+}
+SETTABLE_APP_FIELDS = {
+    "AppForeignBoxReads": "foreign_box_reads",
+    "AppFamilyBoxAccess": "family_box_access",
 }
 ACCOUNT_FIELDS: dict[str, Callable[[AccountParams], StackValue]] = {
     "AcctBalance": _attr("balance"),
@@ -234,6 +243,13 @@ ACCOUNT_FIELDS: dict[str, Callable[[AccountParams], StackValue]] = {
     "AcctTotalAssets": _attr("total_assets"),
     "AcctTotalBoxes": _attr("total_boxes"),
     "AcctTotalBoxBytes": _attr("total_box_bytes"),
+    "AcctIncentiveEligible": _flag("incentive_eligible"),
+    "AcctLastProposed": _attr("last_proposed"),
+    "AcctLastHeartbeat": _attr("last_heartbeat"),
+}
+VOTER_FIELDS: dict[str, Callable[[VoterParams], StackValue]] = {
+    "VoterBalance": _attr("balance"),
+    "VoterIncentiveEligible": _flag("incentive_eligible"),
 }
 
 FieldRead = tuple[str, Read | None, str]  # (field name, reader or None, error if it runs)
@@ -304,3 +320,38 @@ def op_acct_params_get(cx: EvalContext, field: FieldRead) -> None:
     read = _reader(field)
     account = app_call(cx).state.account(address)
     stack[-1:] = (read(account), 1 if account.balance > 0 else 0)
+
+
+@register("voter_params_get", prepare=_fields("voter_params_get", VOTER_FIELDS))
+def op_voter_params_get(cx: EvalContext, field: FieldRead) -> None:
+    """v11+: the account's online stake (go: as of the balance round, 320 rounds back; the
+    sandbox keeps no history and reads the state before this block), and Y = stake > 0."""
+    stack = cx.stack
+    address = account_reference(cx, stack[-1])
+    read = _reader(field)
+    voter = app_call(cx).state.voter(address)
+    stack[-1:] = (read(voter), 1 if voter.balance > 0 else 0)
+
+
+@register("online_stake")
+def op_online_stake(cx: EvalContext, imm: object) -> None:
+    """v11+: the total stake of the online accounts (see `voter_params_get`)."""
+    cx.stack.append(app_call(cx).state.online_stake())
+
+
+def _settable_app_field(ins: Instruction, info: ProgramInfo) -> tuple[str | None, int]:
+    code = ins.immediates[0]
+    spec = field_groups()["app_params_set Fields"].by_code.get(code)
+    if spec is None or spec.version > info.version:
+        return None, code
+    return SETTABLE_APP_FIELDS[spec.name], code
+
+
+@register("app_params_set", prepare=_settable_app_field)
+def op_app_params_set(cx: EvalContext, field: tuple[str | None, int]) -> None:
+    """v13+: sets a box-sharing flag of the current app (A nonzero sets it, zero clears it)."""
+    attribute, code = field
+    if attribute is None:
+        raise LogicError(f"invalid app_params_set field {code}")
+    value = cx.stack.pop()
+    app_call(cx).state.app_params_set(cx.app_id, attribute, value != 0)

@@ -187,6 +187,7 @@ SCALAR_FIELDS: dict[str, Getter] = {
     "StateProofPK": _fixed("state_proof_pk", 64),
     "NumApprovalProgramPages": _pages("approval_program"),
     "NumClearStateProgramPages": _pages("clear_state_program"),
+    "RejectVersion": _scalar_app("reject_version", 0),
 }
 
 
@@ -433,6 +434,11 @@ GLOBAL_FIELDS: dict[str, Callable[[EvalContext], StackValue]] = {
     "AssetCreateMinBalance": lambda cx: cx.globals.asset_create_min_balance,
     "AssetOptInMinBalance": lambda cx: cx.globals.asset_opt_in_min_balance,
     "GenesisHash": lambda cx: cx.globals.genesis_hash,
+    "PayoutsEnabled": lambda cx: int(cx.globals.payouts_enabled),
+    "PayoutsGoOnlineFee": lambda cx: cx.globals.payouts_go_online_fee,
+    "PayoutsPercent": lambda cx: cx.globals.payouts_percent,
+    "PayoutsMinBalance": lambda cx: cx.globals.payouts_min_balance,
+    "PayoutsMaxBalance": lambda cx: cx.globals.payouts_max_balance,
 }
 
 

@@ -40,6 +40,10 @@ def apply_application(
         ad.created_app = app_id
     app = ov.app(app_id)
     action = txn.on_completion
+    if app is not None and 0 < txn.reject_version <= app.version:
+        raise TransactionRejected(
+            f"app version ({app.version}) >= reject version ({txn.reject_version})"
+        )
     if app is None and action != CLEAR_STATE:
         raise TransactionRejected(
             f"only ClearState is supported for an application ({app_id}) that does not exist"
@@ -74,7 +78,7 @@ def _run(
     if hooks is not None:
         tracer = hooks.app_tracer(top, txn.on_completion == CLEAR_STATE)
     state = LedgerAppState(ov, run, app_id, txn, ad, top)
-    call = AppCallContext(state, callers=run.callers)
+    call = AppCallContext(state, callers=run.callers, parent=run.caller_app)
     if hooks is not None:
         hooks.app_started(top, program, call)
     cx = EvalContext(
@@ -169,6 +173,7 @@ def _update(ov: Overlay, txn: Transaction, app_id: int, params: ConsensusParams)
         )
     app.approval_program = txn.approval_program
     app.clear_state_program = txn.clear_state_program
+    app.version += 1  # consensus v41 on (EnableAppVersioning)
 
 
 def _opt_in(ov: Overlay, sender: bytes, app_id: int, app: AppParams) -> None:

@@ -14,6 +14,7 @@ from .asset_config import apply_asset_config
 from .asset_freeze import apply_asset_freeze
 from .asset_transfer import apply_asset_transfer
 from .common import ApplyData, move_algos
+from .heartbeat import apply_heartbeat
 from .keyreg import apply_keyreg
 from .payment import apply_payment
 
@@ -51,5 +52,7 @@ def apply_transaction(
     elif kind == "appl":
         assert run is not None, "a group with an app call has an AppRun"
         apply_application(ov, txn, ad, new_index, run, index)
+    elif kind == "hb":
+        apply_heartbeat(ov, txn, ctx.round, ctx.params.min_fee, ctx.block_seed)
     else:  # parse_transaction admits no other type
         raise LedgerError(f"transaction {txn.txid}: unknown type {kind!r}")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from ...avm.views import BALANCE_LOOKBACK, PAYOUTS_ENABLED, PAYOUTS_GO_ONLINE_FEE
 from ...encoding import ZERO_ADDRESS, encode_address
 from ..errors import TransactionRejected
 from ..records import NOT_PARTICIPATING, OFFLINE, ONLINE
@@ -35,3 +36,8 @@ def apply_keyreg(ov: Overlay, txn: Transaction, ad: ApplyData, round_: int) -> N
     acct.vote_first = txn.vote_first
     acct.vote_last = txn.vote_last
     acct.vote_key_dilution = txn.vote_key_dilution
+    if acct.status == ONLINE and PAYOUTS_ENABLED:
+        # going offline keeps the eligibility: coming back online need not pay again
+        acct.last_heartbeat = round_ + BALANCE_LOOKBACK
+        if txn.fee >= PAYOUTS_GO_ONLINE_FEE:
+            acct.incentive_eligible = True
