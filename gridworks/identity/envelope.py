@@ -42,6 +42,10 @@ ALGORITHM = "Ed25519"
 MAX_MESSAGE_BYTES = 64 * 1024
 """Default size limit of a whole envelope on the wire."""
 
+MAX_DEPTH = 64
+"""How deeply a message's JSON may nest (a bound of its own, not the interpreter's)."""
+_STRING = re.compile(r'"(?:[^"\\]|\\.)*"')
+_BRACKET = re.compile(r"[\[\]{}]")
 _HEAD = b'{"signature":"'
 _MIDDLE = b'","message":'
 _SIGNATURE_CHARS = 88  # base64 of 64 bytes
@@ -242,6 +246,24 @@ def _field_errors(error: ValidationError, where: str) -> str:
     return "; ".join(parts)
 
 
+def _check_depth(text: str) -> None:
+    """Refuses JSON nested deeper than MAX_DEPTH before json.loads recurses into it.
+
+    The number of opening brackets bounds the depth, so most messages cost two counts; only
+    one with more than MAX_DEPTH of them is walked, its strings skipped.
+    """
+    if text.count("[") + text.count("{") <= MAX_DEPTH:
+        return
+    depth = 0
+    for token in _BRACKET.finditer(_STRING.sub('""', text)):
+        depth += 1 if token.group() in "[{" else -1
+        if depth > MAX_DEPTH:
+            raise EnvelopeError(
+                RejectReason.MALFORMED,
+                f"the message nests too deeply (more than {MAX_DEPTH} levels)",
+            )
+
+
 def parse(wire: bytes, *, max_bytes: int = MAX_MESSAGE_BYTES) -> SignedEnvelope:
     """Read an envelope from its wire bytes; `EnvelopeError` says precisely what is wrong.
 
@@ -277,6 +299,7 @@ def parse(wire: bytes, *, max_bytes: int = MAX_MESSAGE_BYTES) -> SignedEnvelope:
     if len(signature) != 64:
         raise EnvelopeError(RejectReason.MALFORMED, "the signature is not 64 bytes")
     message_bytes = wire[_MESSAGE_START:-1]
+    _check_depth(text[_MESSAGE_START:-1])
     try:
         # the layout up to the message is ASCII, so characters and bytes line up until there
         message = json.loads(

@@ -6,6 +6,8 @@ from __future__ import annotations
 import base64
 import json
 import os
+import subprocess
+import sys
 from dataclasses import dataclass, field
 
 import pytest
@@ -15,6 +17,7 @@ from hypothesis import strategies as st
 
 from gridworks.identity.envelope import (
     DOMAIN_PREFIX,
+    MAX_DEPTH,
     MAX_MESSAGE_BYTES,
     SignedEnvelope,
     parse,
@@ -379,3 +382,46 @@ def test_only_the_canonical_signer_address_spelling_parses() -> None:
             parse(resigned(key, make(key), key.address, spelling))
         assert info.value.reason is RejectReason.SCHEMA
         assert "signer" in info.value.detail and "canonical" in info.value.detail
+
+
+def test_the_depth_limit_does_not_lean_on_the_recursion_limit() -> None:
+    """A library may raise the interpreter's recursion limit (py_ecc does on import): the
+    envelope still refuses a deep message, by its own bound."""
+    saved = sys.getrecursionlimit()
+    sys.setrecursionlimit(100_000)
+    try:
+        env = make()
+        text = env.message_bytes.decode()
+        over = text.replace(
+            '"watts":1200', '"watts":' + "[" * (MAX_DEPTH + 1) + "]" * (MAX_DEPTH + 1)
+        )
+        assert reason_of(rewrap(env, over)) is RejectReason.MALFORMED
+    finally:
+        sys.setrecursionlimit(saved)
+
+
+def test_brackets_inside_strings_do_not_count_towards_the_depth() -> None:
+    env = make()
+    text = env.message_bytes.decode()
+    deep_looking = "[" * (MAX_DEPTH * 2) + '\\"{' * MAX_DEPTH
+    nested = '{"a":' * (MAX_DEPTH - 4) + '"' + deep_looking + '"' + "}" * (MAX_DEPTH - 4)
+    at_limit = text.replace('"watts":1200', '"watts":1200,"note":' + nested)
+    try:
+        parse(rewrap(env, at_limit))
+    except EnvelopeError as error:  # the signature no longer matches, say; never the depth
+        assert "nests too deeply" not in str(error)
+
+
+def test_importing_the_pairing_library_keeps_the_recursion_limit() -> None:
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import sys; before = sys.getrecursionlimit();"
+            "import gridworks.sandbox.avm.pairing;"
+            "assert sys.getrecursionlimit() == before, sys.getrecursionlimit()",
+        ],
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 0, done.stderr

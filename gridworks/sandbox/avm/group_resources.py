@@ -22,13 +22,14 @@ from ..encoding import ZERO_ADDRESS
 from .app_state import app_address
 from .context import MAX_APP_PROGRAM_COST
 from .errors import LogicError
+from .fees import fee_for_usage, group_usage
 
 if TYPE_CHECKING:
     from .context import EvalContext
     from .unnamed import UnnamedResources
     from .views import GroupView
 
-BYTES_PER_BOX_REFERENCE = 1_024  # BytesPerBoxReference: read and write budget per box ref
+BYTES_PER_BOX_REFERENCE = 2_048  # BytesPerBoxReference (V41): I/O budget per box ref
 MAX_TXN_GROUP_SIZE = 16  # MaxTxGroupSize
 MAX_INNER_TRANSACTIONS = 16  # MaxInnerTransactions, pooled over the group
 CLEAR_STATE = 3  # OnCompletion ClearState
@@ -67,7 +68,9 @@ class GroupResources:
         "read_checked",
         "inners_left",
         "fee_credit",
+        "fee_residue",
         "unnamed",
+        "unnamed_access",
     )
 
     def __init__(self, group: GroupView, min_fee: int) -> None:
@@ -84,15 +87,22 @@ class GroupResources:
         self.read_checked = False
         self.inners_left = MAX_TXN_GROUP_SIZE * MAX_INNER_TRANSACTIONS
         self.unnamed: UnnamedResources | None = None  # simulate's allow-unnamed-resources
+        # v41: an app the group creates may use one box no reference names per empty box
+        # reference of the group (go: unnamedAccess)
+        self.unnamed_access = 0
         box_refs = 0
-        paid = needed = 0
         for txn in group.txns:
             self._fill(txn)
-            box_refs += len(app_field(txn, "boxes", ()))
-            paid += txn.fee
-            needed += min_fee if txn.type != STATE_PROOF else 0
+            boxes = app_field(txn, "boxes", ())
+            box_refs += len(boxes)
+            self.unnamed_access += sum(1 for index, name in boxes if not index and not name)
         self.io_budget = box_refs * BYTES_PER_BOX_REFERENCE
-        self.fee_credit = max(paid - needed, 0)
+        # go's feeCredit: what the group paid beyond its usage (V42's size pricing, its logic
+        # sigs' programs included), and the fraction of a microAlgo rounding that usage up
+        # overpaid, which inner groups' fees use before rounding up again
+        usage = group_usage(group.txns, (group.logic_sig_bytes,))
+        needed, self.fee_residue = fee_for_usage(min_fee, usage)
+        self.fee_credit = max(sum(txn.fee for txn in group.txns) - needed, 0)
 
     def _share(self, address: bytes, asset_id: int = 0) -> None:
         self.accounts.add(address)

@@ -26,17 +26,25 @@ subgroup, the only ones a pairing-based protocol uses, the results are the same.
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from enum import IntEnum
 from types import ModuleType
 from typing import Any
 
-from py_ecc import optimized_bls12_381 as _bls
-from py_ecc import optimized_bn128 as _bn
-from py_ecc.bls import hash_to_curve as _bls_h2c
-
 from .errors import LogicError
+
+# Importing py_ecc raises the interpreter's recursion limit to 100,000 for the whole process
+# (py_ecc/__init__.py), which would let other parsers (json's, in the message envelope) recurse
+# deep enough to overflow the C stack. The optimized modules used here loop rather than
+# recurse, so the limit is put back as it was.
+_recursion_limit = sys.getrecursionlimit()
+from py_ecc import optimized_bls12_381 as _bls  # noqa: E402
+from py_ecc import optimized_bn128 as _bn  # noqa: E402
+from py_ecc.bls import hash_to_curve as _bls_h2c  # noqa: E402
+
+sys.setrecursionlimit(_recursion_limit)
 
 __all__ = [
     "EcGroup",

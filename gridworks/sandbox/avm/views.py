@@ -51,6 +51,9 @@ class GroupView:
     # What the top-level group makes available to its app calls and what they share as they
     # run (built on first use; an inner group is given its top-level group's).
     resources: GroupResources | None = None
+    # A top-level group's logic-sig program bytes, which its fees pay for beyond a free
+    # allowance (V42) and so count in the fee credit its apps' inner groups may use.
+    logic_sig_bytes: int = 0
 
     def __post_init__(self) -> None:
         while len(self.effects) < len(self.txns):

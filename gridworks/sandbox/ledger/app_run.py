@@ -35,8 +35,12 @@ class AppRun:
         return self.top_index if self.callers else index
 
     @classmethod
-    def for_group(cls, txns: list[Transaction], ctx: BlockContext, latest_timestamp: int) -> AppRun:
-        """A top-level group's: 700 opcodes for each of its app calls, pooled."""
+    def for_group(
+        cls, txns: list[Transaction], ctx: BlockContext, latest_timestamp: int,
+        logic_sig_bytes: int = 0,
+    ) -> AppRun:  # fmt: skip
+        """A top-level group's: 700 opcodes for each of its app calls, pooled.
+        `logic_sig_bytes`: its logic sigs' programs, which its fees pay for (V42)."""
         calls = sum(1 for txn in txns if txn.type == "appl")
         globals_ = GlobalView.from_params(
             ctx.params, genesis_hash=ctx.genesis_hash, round=ctx.round,
@@ -44,7 +48,7 @@ class AppRun:
             block_seed=ctx.block_seed, block_header=ctx.block_header,
         )  # fmt: skip
         budget = Budget.for_apps(calls)
-        view = GroupView(txns)
+        view = GroupView(txns, logic_sig_bytes=logic_sig_bytes)
         if ctx.hooks is not None:
             ctx.hooks.app_budget_pooled(budget)
             unnamed = ctx.hooks.unnamed_resources(txns)

@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 
+from ..avm.fees import algos_text, fee_for_usage, group_usage, micros_text
 from ..encoding import ZERO_ADDRESS, b64, encode_address, hash_obj
 from .app_run import AppRun
 from .apply.common import ApplyData
@@ -45,17 +46,23 @@ def evaluate_group(
     for index, stxn in enumerate(group):
         with _at(ctx, index):
             check_well_formed(stxn.txn, params)
+            if stxn.auth_addr == stxn.txn.sender:  # EnforceAuthAddrSenderDiff (V42)
+                raise SignatureError(
+                    f"transaction {stxn.txn.txid}: AuthAddr must be different from Sender"
+                )
             if ctx.hooks is None or not ctx.hooks.skips_signature(stxn):
                 check_signature(stxn, params)
+    _check_logic_sig_args(group, params)
     run_logic_sigs(group, ctx)
     _check_group_id(txns, ctx)
-    _check_fees(txns, params)
+    _check_fees(group, params)
     _check_context(txns, ctx)
 
     ov = Overlay(state)
     run = None
     if any(txn.type == "appl" for txn in txns):
-        run = AppRun.for_group(txns, ctx, ctx.latest_timestamp)
+        lsig_bytes = sum(len(stxn.lsig.program) for stxn in group if stxn.lsig is not None)
+        run = AppRun.for_group(txns, ctx, ctx.latest_timestamp, lsig_bytes)
     results = []
     for index, stxn in enumerate(group):
         try:
@@ -105,12 +112,32 @@ def _check_group_id(txns: list[Transaction], ctx: BlockContext) -> None:
             )
 
 
-def _check_fees(txns: list[Transaction], params: ConsensusParams) -> None:
-    paid = sum(txn.fee for txn in txns)
-    if paid < params.min_fee * len(txns):
+def _check_fees(group: list[SignedTransaction], params: ConsensusParams) -> None:
+    """go's CheckGroupFees: the group pays its usage (V42's size pricing, `avm/fees.py`)."""
+    usage = group_usage(
+        (stxn.txn for stxn in group),
+        (len(stxn.lsig.program) for stxn in group if stxn.lsig is not None),
+        params.size_pricing(),
+    )
+    needed, _ = fee_for_usage(params.min_fee, usage)
+    paid = sum(stxn.txn.fee for stxn in group)
+    if paid < needed:
         raise TransactionRejected(
-            f"txgroup had {paid} in fees, which is less than the minimum {len(txns)} * "
-            f"{params.min_fee}"
+            f"txgroup with {algos_text(paid)} fees is less than {algos_text(needed)} "
+            f"(usage={micros_text(usage)} * base={algos_text(params.min_fee)})"
+        )
+
+
+def _check_logic_sig_args(group: list[SignedTransaction], params: ConsensusParams) -> None:
+    """Each logic sig's args may use its own allowance (LogicSigMaxSize); larger ones only
+    when the group's pool (that much per transaction) holds all of its args (V42)."""
+    sizes = [sum(len(arg) for arg in stxn.lsig.args) for stxn in group if stxn.lsig is not None]
+    allowance = params.max_logic_sig_size
+    pool = len(group) * allowance
+    if any(size > allowance for size in sizes) and sum(sizes) > pool:
+        raise MalformedTransaction(
+            f"txgroup had {sum(sizes)} bytes of LogicSig args, more than the available size "
+            f"pool of {pool} bytes (per-LogicSig allowance is {allowance})"
         )
 
 

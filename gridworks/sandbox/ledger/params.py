@@ -13,6 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from ..avm.fees import SizePricing
 from ..avm.spec import MIN_INNER_APPL_VERSION
 
 if TYPE_CHECKING:
@@ -35,7 +36,8 @@ class ConsensusParams:
     asset_min_balance: int = 100_000
     max_txn_life: int = 1_000
     max_group_size: int = 16
-    max_note_bytes: int = 1_024
+    max_note_bytes: int = 1_024  # MaxTxnNoteBytes: what a note may hold without a surcharge
+    max_absolute_note_bytes: int = 4_096  # MaxAbsoluteTxnNoteBytes (V42)
     max_asset_decimals: int = 19
     max_asset_unit_name_bytes: int = 8
     max_asset_name_bytes: int = 32
@@ -43,7 +45,10 @@ class ConsensusParams:
     asset_metadata_hash_bytes: int = 32
     max_multisig_subsigs: int = 255
     logic_sig_version: int = CONSENSUS_V42_LOGIC_SIG_VERSION  # the newest AVM version it runs
-    max_logic_sig_size: int = 1_000  # program and arguments together
+    # LogicSigMaxSize: a logic sig's args allowance, and per transaction of the group the free
+    # program bytes and the pool larger args draw on
+    max_logic_sig_size: int = 1_000
+    max_absolute_logic_sig_program_size: int = 16_000  # MaxAbsoluteLogicSigProgramSize (V40)
     max_logic_sig_args: int = 255
     logic_sig_max_cost: int = 20_000  # per transaction of the group, pooled
     first_created_index: int = 1_000  # the first asset or app id is this + 1
@@ -58,19 +63,36 @@ class ConsensusParams:
 
     # App calls (go's names, snake-cased): what WellFormed and the apply step enforce.
     max_app_args: int = 16
-    max_app_total_arg_len: int = 2_048
-    max_app_txn_accounts: int = 4
+    max_app_total_arg_len: int = 2_048  # what app args may total without a surcharge
+    max_absolute_total_arg_len: int = 16_384  # MaxAbsoluteTotalArgLen (V42)
+    max_avm_bytes: int = 4_096  # MaxAVMBytesSize: each app arg
+    max_app_txn_accounts: int = 8  # V41 (4 before)
     max_app_txn_foreign_apps: int = 8
     max_app_txn_foreign_assets: int = 8
     max_app_box_references: int = 8
     max_app_total_txn_references: int = 8
-    max_extra_app_program_pages: int = 3
+    max_app_access: int = 16  # MaxAppAccess (V41): tx.Access ("al"), not decoded yet
+    bytes_per_box_reference: int = 2_048  # BytesPerBoxReference (V41; 1,024 before)
+    max_extra_app_program_pages: int = 3  # what programs may use without a surcharge
+    max_absolute_extra_program_pages: int = 7  # MaxAbsoluteExtraProgramPages (V42)
     max_app_program_len: int = 2_048  # per page
     max_app_total_program_len: int = 2_048  # approval and clear together, per page
     max_local_schema_entries: int = 16
     max_global_schema_entries: int = 64
     max_app_key_len: int = 64
     min_inner_appl_version: int = MIN_INNER_APPL_VERSION
+    per_byte_txn_surcharge: int = 100  # PerByteTxnSurcharge (V42): millionths of the min fee
+
+    def size_pricing(self) -> SizePricing:
+        """The numbers that price a transaction's sizes beyond the free ones (V42)."""
+        return SizePricing(
+            per_byte=self.per_byte_txn_surcharge,
+            free_note_bytes=self.max_note_bytes,
+            free_arg_bytes=self.max_app_total_arg_len,
+            free_program_bytes=self.max_app_total_program_len
+            * (1 + self.max_extra_app_program_pages),
+            free_logic_sig_bytes=self.max_logic_sig_size,
+        )
 
     def minimum_balance(self, acct: Account) -> int:
         """What `acct` must keep: the base, then per asset, app, schema entry and box byte."""

@@ -82,10 +82,10 @@ def _check_logic_sig(lsig: LogicSig, authorizer: bytes, txid: str, params: Conse
     prefix = f"transaction {txid}"
     if not lsig.program:
         raise SignatureError(f"{prefix}: LogicSig.Logic empty")
-    if lsig.size > params.max_logic_sig_size:
+    if len(lsig.program) > params.max_absolute_logic_sig_program_size:
         raise SignatureError(
-            f"{prefix}: LogicSig.Logic too long: {lsig.size} > {params.max_logic_sig_size} "
-            "bytes (program and arguments)"
+            f"{prefix}: LogicSig.Logic too long. max size is "
+            f"{params.max_absolute_logic_sig_program_size} bytes"
         )
     if len(lsig.args) > params.max_logic_sig_args:
         raise SignatureError(f"{prefix}: LogicSig has too many arguments")

@@ -355,11 +355,6 @@ class LogicSig:
     msig: Multisig | None = None
     lmsig: Multisig | None = None  # a multisig over b"MsigProgram" + its address + program
 
-    @property
-    def size(self) -> int:
-        """What counts against the logic-sig size limit: the program and every argument."""
-        return len(self.program) + sum(len(arg) for arg in self.args)
-
 
 @dataclass(slots=True)
 class SignedTransaction:

@@ -59,8 +59,8 @@ def check_well_formed(txn: Transaction, params: ConsensusParams, *, inner: bool 
             f"transaction window size excessive: {txn.last_valid - txn.first_valid} > "
             f"{params.max_txn_life}"
         )
-    if len(txn.note) > params.max_note_bytes:
-        raise fail(f"transaction note too big: {len(txn.note)} > {params.max_note_bytes}")
+    if len(txn.note) > params.max_absolute_note_bytes:  # beyond max_note_bytes: a surcharge
+        raise fail(f"transaction note too big: {len(txn.note)} > {params.max_absolute_note_bytes}")
     if txn.genesis_hash == ZERO_ADDRESS and not inner:
         raise fail("genesis hash required")
     if txn.type != "pay" and (txn.amount or txn.receiver != ZERO_ADDRESS):
@@ -95,21 +95,20 @@ def check_well_formed(txn: Transaction, params: ConsensusParams, *, inner: bool 
             raise fail("freeze account cannot be empty")
 
 
-def heartbeat_kind(txn: Transaction, min_fee: int) -> str:
-    """Whether a heartbeat is "free" or "cheap" (below the minimum fee, alone), else ""."""
-    if txn.fee < min_fee and not any(txn.group):
-        return "cheap" if txn.fee else "free"
-    return ""
+def heartbeat_kind(txn: Transaction) -> str:
+    """ "discounted" when a heartbeat claims the challenge discount (HbChallengeDiscount: one
+    minimum fee less), else "". Since V42's size pricing the claim is explicit; before, an
+    underpaid lone heartbeat claimed it ("free" or "cheap")."""
+    hb = txn.heartbeat
+    return "discounted" if hb is not None and hb.challenge_discount else ""
 
 
 def heartbeat_problem(txn: Transaction, params: ConsensusParams) -> str | None:
-    """go's WellFormed rules for a heartbeat (before transaction size pricing)."""
+    """go's WellFormed rules for a heartbeat (with transaction size pricing, V42)."""
     hb = txn.heartbeat
     if hb is None:
         return "tx.HbProof is empty"
-    if hb.challenge_discount:
-        return "tx.HbChallengeDiscount set before it is allowed"
-    kind = heartbeat_kind(txn, params.min_fee)
+    kind = heartbeat_kind(txn)
     if kind:
         if txn.note:
             return f"tx.Note is set in {kind} heartbeat"
@@ -182,17 +181,38 @@ def app_call_problem(txn: Transaction, params: ConsensusParams) -> str | None:
             check_contract_versions(txn.approval_program, txn.clear_state_program, params)
         except ValueError as exc:
             return str(exc)
+    if txn.extra_program_pages > p.max_absolute_extra_program_pages:
+        return (
+            "tx.ExtraProgramPages exceeds MaxAbsoluteExtraProgramPages = "
+            f"{p.max_absolute_extra_program_pages}"
+        )
     pages = 1 + txn.extra_program_pages
     if txn.application_id != 0:
         if txn.global_schema != (0, 0) or txn.local_schema != (0, 0):
             return "local and global state schemas are immutable"
         if txn.extra_program_pages:
             return "tx.ExtraProgramPages is immutable"
-        pages = 1 + p.max_extra_app_program_pages
+        pages = 1 + p.max_absolute_extra_program_pages  # the app's own pages are checked later
+    approval, clear = len(txn.approval_program), len(txn.clear_state_program)
+    if approval > pages * p.max_app_program_len:
+        return f"approval program too long. ({approval} > {pages * p.max_app_program_len})"
+    if clear > pages * p.max_app_program_len:
+        return f"clear state program too long. ({clear} > {pages * p.max_app_program_len})"
+    if approval + clear > pages * p.max_app_total_program_len:
+        return (
+            f"app programs too long. ({approval} + {clear} > {pages * p.max_app_total_program_len})"
+        )
     if len(txn.app_args) > p.max_app_args:
-        return f"too many application args, max {p.max_app_args}"
-    if sum(len(arg) for arg in txn.app_args) > p.max_app_total_arg_len:
-        return f"application args total length too long, max len {p.max_app_total_arg_len} bytes"
+        return f"tx.ApplicationArgs has too many arguments. {len(txn.app_args)} > {p.max_app_args}"
+    for i, arg in enumerate(txn.app_args):
+        if len(arg) > p.max_avm_bytes:
+            return f"tx.ApplicationArgs[{i}] length is too long. {len(arg)} > {p.max_avm_bytes}"
+    total_args = sum(len(arg) for arg in txn.app_args)
+    if total_args > p.max_absolute_total_arg_len:
+        return (
+            "tx.ApplicationArgs total length is too long. "
+            f"{total_args} > {p.max_absolute_total_arg_len}"
+        )
     for field, refs, limit in (
         ("Accounts", txn.accounts, p.max_app_txn_accounts),
         ("ForeignApps", txn.foreign_apps, p.max_app_txn_foreign_apps),
@@ -208,18 +228,6 @@ def app_call_problem(txn: Transaction, params: ConsensusParams) -> str | None:
     total = len(txn.accounts) + len(txn.foreign_apps) + len(txn.foreign_assets) + len(txn.boxes)
     if total > p.max_app_total_txn_references:
         return f"tx references exceed MaxAppTotalTxnReferences = {p.max_app_total_txn_references}"
-    if txn.extra_program_pages > p.max_extra_app_program_pages:
-        return (
-            "tx.ExtraProgramPages exceeds MaxExtraAppProgramPages = "
-            f"{p.max_extra_app_program_pages}"
-        )
-    approval, clear = len(txn.approval_program), len(txn.clear_state_program)
-    if approval > pages * p.max_app_program_len:
-        return f"approval program too long. max len {pages * p.max_app_program_len} bytes"
-    if clear > pages * p.max_app_program_len:
-        return f"clear state program too long. max len {pages * p.max_app_program_len} bytes"
-    if approval + clear > pages * p.max_app_total_program_len:
-        return f"app programs too long. max total len {pages * p.max_app_total_program_len} bytes"
     for i, (index, box_name) in enumerate(txn.boxes):
         if index > len(txn.foreign_apps):
             return f"tx.Boxes[{i}].Index is {index}. Exceeds len(tx.ForeignApps)"

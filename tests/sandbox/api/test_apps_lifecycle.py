@@ -303,6 +303,6 @@ def test_app_account_address(algod: AlgodClient, account_factory: Factory) -> No
 def test_too_many_args(algod: AlgodClient, account_factory: Factory, args: list[bytes]) -> None:
     creator = account_factory()
     app_id = create_app(algod, creator)
-    assert "too many application args, max 16" in rejected(
+    assert "tx.ApplicationArgs has too many arguments. 17 > 16" in rejected(
         algod, call(algod, creator, app_id, *args)
     )

@@ -50,8 +50,9 @@ def proof(seed: bytes, last_valid: int) -> dict[str, bytes]:
 
 
 def heartbeat(
-    algod: AlgodClient, sender: DevAccount, who: DevAccount, fee: int = 1_000
-) -> tuple[str, str]:
+    algod: AlgodClient, sender: DevAccount, who: DevAccount, fee: int = 1_000,
+    discount: bool = False,
+) -> tuple[str, str]:  # fmt: skip
     """A signed heartbeat for `who`, sent by `sender`, as base64 msgpack, and its txid."""
     params = algod.suggested_params()
     seed = base64.b64decode(algod.block_info(params.first)["block"]["seed"])
@@ -71,6 +72,7 @@ def heartbeat(
                 "sd": seed,
                 "vid": VOTE_ID,
                 "kd": DILUTION,
+                **({"c": True} if discount else {}),
             },
         }
     )
@@ -104,4 +106,19 @@ def test_a_free_heartbeat_answers_no_challenge(
     with pytest.raises(AlgodHTTPError) as info:
         algod.send_raw_transaction(raw)
     assert info.value.code == 400
-    assert "txgroup had 0 in fees, which is less than the minimum 1 * 1000" in str(info.value)
+    assert "txgroup with 0.0A fees is less than 1mA (usage=1.000000 * base=1mA)" in str(info.value)
+
+
+def test_a_heartbeat_claiming_the_challenge_discount_is_refused(
+    algod: AlgodClient, account_factory: Factory
+) -> None:
+    """V42: the discount (one min fee less, so a fee of 0 passes the fee check) is claimed with
+    HbChallengeDiscount, and only an account under challenge may claim it: nobody is, here."""
+    who, sender = account_factory(), account_factory()
+    go_online(algod, who)
+    raw, _ = heartbeat(algod, sender, who, fee=0, discount=True)
+    with pytest.raises(AlgodHTTPError) as info:
+        algod.send_raw_transaction(raw)
+    assert info.value.code == 400
+    message = str(info.value)
+    assert f"discounted heartbeat for {who.address} is not allowed with no challenge" in message

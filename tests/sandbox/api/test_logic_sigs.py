@@ -189,15 +189,23 @@ def test_a_program_of_a_version_above_the_maximum_is_refused(
     assert "version too new" in rejected(algod, signed)
 
 
-def test_a_logic_sig_over_1000_bytes_is_refused(
+def test_logic_sig_args_over_1000_bytes_are_refused_beyond_the_group_pool(
     algod: AlgodClient, account_factory: Factory
 ) -> None:
+    """V42 (go-algorand v5): a logic sig's args may use 1,000 bytes (LogicSigMaxSize) whatever
+    its program's size; larger ones must fit the group's pool of 1,000 per transaction. (The
+    program alone may be 16,000 bytes: test_consensus_v42_limits.py.)"""
     funder, bob = account_factory(), account_factory()
     program = INT_1_V1
     lsig = contract_account(algod, funder, program)
-    big = transaction.LogicSigAccount(program, [bytes(996)])
-    signed = transaction.LogicSigTransaction(pay(algod, lsig.address(), bob.address, 1), big)
-    assert "too long" in rejected(algod, signed)
+    fits = transaction.LogicSigAccount(program, [bytes(1_000)])
+    send(algod, transaction.LogicSigTransaction(pay(algod, lsig.address(), bob.address, 1), fits))
+    big = transaction.LogicSigAccount(program, [bytes(1_001)])
+    signed = transaction.LogicSigTransaction(pay(algod, lsig.address(), bob.address, 2), big)
+    assert (
+        "txgroup had 1001 bytes of LogicSig args, more than the available size pool of 1000 "
+        "bytes (per-LogicSig allowance is 1000)"
+    ) in rejected(algod, signed)
 
 
 @pytest.mark.parametrize(("group_size", "passes"), [(1, False), (2, True)])

@@ -293,7 +293,8 @@ def test_unnamed_box_passes_only_with_allow_unnamed_resources(
 def test_unnamed_box_beyond_one_ref_budget_reports_extra_box_refs(
     algod: AlgodClient, account_factory: Factory, sandbox: EmbeddedSandbox
 ) -> None:
-    """A 3,000-byte box needs 3 refs' write budget: its own and 2 empty ones."""
+    """A 3,000-byte box needs 2 refs' write budget (2,048 bytes each): its own and an empty
+    one."""
     alice = account_factory()
     app_id = _create_app(algod, sandbox, alice, f"#pragma version 9\n{CREATE_BOX}")
     _fund_app(algod, alice, app_id)
@@ -312,9 +313,9 @@ def test_unnamed_box_beyond_one_ref_budget_reports_extra_box_refs(
     assert "failure-message" not in allowed, allowed["failure-message"]
     assert allowed["unnamed-resources-accessed"] == {
         "boxes": [{"app": app_id, "name": base64.b64encode(b"box").decode()}],
-        "extra-box-refs": 2,
+        "extra-box-refs": 1,
     }
-    assert "write budget (1024) exceeded 3000" in over_budget["failure-message"]
+    assert "write budget (2048) exceeded 3000" in over_budget["failure-message"]
     # go raises the budget too, and reports the empty refs even when they are all it added
     assert "failure-message" not in relaxed, relaxed["failure-message"]
-    assert relaxed["unnamed-resources-accessed"] == {"extra-box-refs": 2}
+    assert relaxed["unnamed-resources-accessed"] == {"extra-box-refs": 1}

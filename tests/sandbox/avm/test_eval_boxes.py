@@ -1,5 +1,5 @@
 """Boxes: each op's effect, the box references that make a box available, and the group's
-read and write budgets (1,024 bytes per box reference)."""
+read and write budgets (2,048 bytes per box reference since consensus v41)."""
 
 from __future__ import annotations
 
@@ -141,6 +141,23 @@ def test_box_references_of_an_app_being_created_name_the_new_app() -> None:
     assert state.boxes[(new, b"b")] == b"\0"
 
 
+def test_an_app_being_created_uses_one_unnamed_box_per_empty_reference() -> None:
+    """v41 (go: unnamedAccess): the group's empty box refs each let an app it created use a
+    box no reference names; an existing app gets no such allowance."""
+    state = chain()
+    new = state.create_app(CAROL)
+    kw = app_kw(state, Txn(application_id=0, boxes=[(0, b"")]), app_id=new)
+    assert stack(byte(b"x"), int_(1), op("box_create"), byte(b"x"), op("box_len"), **kw) == [
+        1, 1, 1,
+    ]  # fmt: skip
+    state = chain()
+    new = state.create_app(CAROL)
+    kw = app_kw(state, Txn(application_id=0, boxes=[(0, b"")]), app_id=new)
+    two = [byte(b"y"), int_(1), op("box_create"), byte(b"z"), int_(1), op("box_create")]
+    assert reason(*two, **kw) == "invalid Box reference 0x7a"
+    assert reason(byte(b"x"), op("box_len"), **refs(chain(), b"")) == "invalid Box reference 0x78"
+
+
 def test_boxes_are_not_available_to_clear_state_programs() -> None:
     state = chain()
     assert reason(byte(b"b"), op("box_len"), **refs(state, b"b", on_completion=3)) == (
@@ -148,12 +165,12 @@ def test_boxes_are_not_available_to_clear_state_programs() -> None:
     )
 
 
-def test_the_group_reads_at_most_1024_bytes_per_box_reference() -> None:
+def test_the_group_reads_at_most_2048_bytes_per_box_reference() -> None:
     # checked before the first app call of the group runs, whether it reads the boxes or not
     program = code(int_(1))
-    assert evaluate(program, context(**refs(chain(a=bytes(1_000), b=bytes(1_000)), b"a", b"b")))
-    state = chain(a=bytes(1_000), b=bytes(1_100))
-    with pytest.raises(LogicError, match="box read budget \\(2048\\) exceeded"):
+    assert evaluate(program, context(**refs(chain(a=bytes(2_000), b=bytes(2_096)), b"a", b"b")))
+    state = chain(a=bytes(2_000), b=bytes(2_097))
+    with pytest.raises(LogicError, match="box read budget \\(4096\\) exceeded"):
         evaluate(program, context(**refs(state, b"a", b"b")))
     # an empty reference adds budget without naming a box
     assert evaluate(program, context(**refs(state, b"a", b"b", b""))).passed
@@ -163,16 +180,16 @@ def test_written_boxes_count_against_the_write_budget() -> None:
     state = chain()
     kw = refs(state, b"a", b"b")
     assert reason(
-        byte(b"a"), int_(1_500), op("box_create"), byte(b"b"), int_(600), op("box_create"), **kw
-    ) == ("write budget (2048) exceeded 2100")
+        byte(b"a"), int_(3_000), op("box_create"), byte(b"b"), int_(1_100), op("box_create"), **kw
+    ) == ("write budget (4096) exceeded 4100")
     state = chain()
     # a deleted box stops counting; reads never count
     kw = refs(state, b"a", b"b")
-    parts = [byte(b"a"), int_(1_500), op("box_create"), byte(b"a"), op("box_del")]
-    parts += [byte(b"b"), int_(2_000), op("box_create"), byte(b"b"), op("box_len")]
-    assert stack(*parts, **kw) == [1, 1, 1, 2_000, 1]
-    assert reason(byte(b"b"), int_(2_049), op("box_resize"), **refs(state, b"a", b"b")) == (
-        "write budget (2048) exceeded 2049"
+    parts = [byte(b"a"), int_(3_000), op("box_create"), byte(b"a"), op("box_del")]
+    parts += [byte(b"b"), int_(4_000), op("box_create"), byte(b"b"), op("box_len")]
+    assert stack(*parts, **kw) == [1, 1, 1, 4_000, 1]
+    assert reason(byte(b"b"), int_(4_097), op("box_resize"), **refs(state, b"a", b"b")) == (
+        "write budget (4096) exceeded 4097"
     )
 
 

@@ -158,7 +158,14 @@ def test_settable_fields_and_versions() -> None:
     assert fails(field("Note", byte(b"n")), version=5) == "invalid itxn_field Note"
     assert fails(field("Lease", byte(bytes(32)))) == "invalid itxn_field Lease"
     assert fails(int_(1), op("itxn_field", 99)) == "invalid itxn_field TxnField(99)"
-    assert fails(field("Note", byte(b"n" * 1_025))) == "Note may not exceed 1024 bytes"
+    # V42: MaxAbsoluteTxnNoteBytes (4,096), as long as any stack value. The fee itxn_begin
+    # sets does not know the note; the bytes beyond 1,024 cost 3,072 * 0.0001 min fees more
+    note = [BEGIN, field("Type", byte(b"pay")), field("Note", byte(b"n" * 4_096))]
+    assert reason(*note, field("Fee", int_(1_307)), SUBMIT, **call(chain())) == (
+        "fee too small [1307]"
+    )
+    paid = [*note, field("Fee", int_(1_308)), SUBMIT, itxn("Note"), op("len")]
+    assert stack(*paid, **call(chain())) == [4_096]
 
 
 def test_value_checks() -> None:
@@ -178,16 +185,16 @@ def test_value_checks() -> None:
     assert fails(field("ApplicationID", int_(4_000))) == "unavailable App 4000"
     assert fails(field("OnCompletion", int_(6))) == "6 is larger than max=5"
     assert fails(field("GlobalNumUint", int_(65))) == "65 is larger than max=64"
-    assert fails(field("ExtraProgramPages", int_(4))) == "4 is larger than max=3"
+    assert fails(field("ExtraProgramPages", int_(8))) == "8 is larger than max=7"  # V42
 
 
 def test_array_fields_have_limits() -> None:
     args = [field("ApplicationArgs", byte(b"a"))] * 17
     assert fails(*args) == "too many application args"
-    long = [field("ApplicationArgs", byte(b"a" * 1_000))] * 3
+    long = [field("ApplicationArgs", byte(b"a" * 4_000))] * 5  # V42: at most 16,384
     assert fails(*long) == "total application args length too long"
     assert fails(field("ApplicationArgs", int_(1))) == "ApplicationArg is not a byte array"
-    accounts = [field("Accounts", byte(BOB))] * 5
+    accounts = [field("Accounts", byte(BOB))] * 9  # MaxAppTxnAccounts is 8 since v41
     assert fails(*accounts) == "too many foreign accounts"
     assets = [field("Assets", int_(ASSET))] * 9
     assert fails(*assets) == "too many foreign assets"
@@ -195,8 +202,8 @@ def test_array_fields_have_limits() -> None:
 
 def test_program_fields() -> None:
     page = byte(b"\x01" * 4_000)
-    pages = [field("ApprovalProgramPages", page)] * 3
-    assert fails(*pages) == "ApprovalProgramPages may not exceed 8192 bytes"
+    pages = [field("ApprovalProgramPages", page)] * 5  # V42: (1 + 7) pages of 2,048
+    assert fails(*pages) == "ApprovalProgramPages may not exceed 16384 bytes"
     parts = [BEGIN, field("TypeEnum", int_(6)), field("ApprovalProgramPages", byte(b"\x0a"))]
     parts += [
         field("ApprovalProgramPages", byte(b"\x81\x01")),

@@ -6,12 +6,14 @@ names the box and that the group's write budget allows the op (`available_box`),
 writes through `cx.app.state`. Extract, replace and splice are done here on the box's bytes and
 written back whole.
 
-The budget is the group's: 1,024 bytes per box reference of any of its transactions (empty
+The budget is the group's: 2,048 bytes per box reference of any of its transactions (empty
 references add budget without naming a box). The boxes the references name must fit it when
 the first app call starts (`group_resources.begin_app_call`), and so must the boxes the group
 writes: a box counts with its size once created or written, until deleted. Simulate with
 `allow-unnamed-resources` sets a policy (`GroupResources.unnamed`) that may allow a box no
-reference names and widens the write budget; without one, neither is consulted.
+reference names and widens the write budget; without one, neither is consulted. Before the
+policy, an app the group created may use a box no reference names, one per empty box reference
+of the group (v41, go: unnamedAccess).
 
 Another app's box needs a box reference naming it (as any box does) and its owner's consent
 (go: authorizeBoxAccess): reads when it set `AppForeignBoxReads`, reads and writes by apps of
@@ -64,7 +66,9 @@ def available_box(
     dirty = resources.boxes.get(key)
     if dirty is None:
         unnamed = resources.unnamed  # simulate's allow-unnamed-resources, else None
-        if unnamed is None or not unnamed.available_box(cx, owner, name):
+        if resources.unnamed_access and resources.created_app(owner):
+            resources.unnamed_access -= 1  # an empty box ref stands for it (v41)
+        elif unnamed is None or not unnamed.available_box(cx, owner, name):
             raise LogicError(f"invalid Box reference {go_hex(name)}")
         dirty = resources.boxes[key] = False
     _authorize(cx, owner, op)

@@ -19,6 +19,7 @@ from typing import Any
 from ..app_state import InnerResult, InnerTxn, InnerTxnFailed, app_address
 from ..context import EvalContext, StackValue, app_call
 from ..errors import LogicError
+from ..fees import MICROS, fee_for_usage, group_usage
 from ..group_resources import CLEAR_STATE, MAX_TXN_GROUP_SIZE, current_txn, group_resources
 from ..program import Instruction, ProgramInfo
 from ..resources import (
@@ -45,20 +46,20 @@ OPT_IN = 1
 DELETE_APPLICATION = 5
 
 # Consensus limits on the fields (go's names).
-MAX_TXN_NOTE_BYTES = 1_024
+MAX_TXN_NOTE_BYTES = 4_096  # MaxAbsoluteTxnNoteBytes (V42): beyond 1,024 bytes, a surcharge
 MAX_ASSET_DECIMALS = 19
 MAX_ASSET_UNIT_NAME_BYTES = 8
 MAX_ASSET_NAME_BYTES = 32
 MAX_ASSET_URL_BYTES = 96
 MAX_APP_ARGS = 16
-MAX_APP_TOTAL_ARG_LEN = 2_048
-MAX_APP_TXN_ACCOUNTS = 4
+MAX_APP_TOTAL_ARG_LEN = 16_384  # MaxAbsoluteTotalArgLen (V42): beyond 2,048, a surcharge
+MAX_APP_TXN_ACCOUNTS = 8  # V41
 MAX_APP_TXN_FOREIGN_ASSETS = 8
 MAX_APP_TXN_FOREIGN_APPS = 8
-MAX_PROGRAM = 2_048 * (1 + 3)  # MaxAppProgramLen * (1 + MaxExtraAppProgramPages)
+MAX_PROGRAM = 2_048 * (1 + 7)  # MaxAppProgramLen * (1 + MaxAbsoluteExtraProgramPages)
 MAX_GLOBAL_SCHEMA_ENTRIES = 64
 MAX_LOCAL_SCHEMA_ENTRIES = 16
-MAX_EXTRA_APP_PROGRAM_PAGES = 3
+MAX_EXTRA_APP_PROGRAM_PAGES = 7  # MaxAbsoluteExtraProgramPages (V42)
 
 # The transaction types an app may issue, from the version that allowed each.
 INNER_TXN_TYPES = {
@@ -83,7 +84,11 @@ def _add_inner(cx: EvalContext) -> None:
         raise LogicError(
             f"too many inner transactions {len(building)} with {resources.inners_left} left"
         )
-    owed = cx.globals.min_txn_fee * (len(building) + 1) - sum(t.fee for t in building)
+    # the group's usage with one more ordinary transaction, priced without using up the
+    # residue (only itxn_submit charges it)
+    usage = group_usage(building) + MICROS
+    group_fee, _ = fee_for_usage(cx.globals.min_txn_fee, usage, resources.fee_residue)
+    owed = group_fee - sum(t.fee for t in building)
     txn = current_txn(cx)
     building.append(
         InnerTxn(
@@ -332,7 +337,9 @@ def op_itxn_field(cx: EvalContext, field: FieldSet) -> None:
 def _charge_fees(cx: EvalContext, txns: Sequence[InnerTxn]) -> None:
     """Fee pooling: the group's shortfall comes from the fee credit, its surplus adds to it."""
     resources = group_resources(cx)
-    needed = cx.globals.min_txn_fee * len(txns)
+    needed, resources.fee_residue = fee_for_usage(
+        cx.globals.min_txn_fee, group_usage(txns), resources.fee_residue
+    )
     paid = sum(txn.fee for txn in txns)
     if paid < needed:
         if resources.fee_credit < needed - paid:

@@ -53,6 +53,6 @@ def apply_transaction(
         assert run is not None, "a group with an app call has an AppRun"
         apply_application(ov, txn, ad, new_index, run, index)
     elif kind == "hb":
-        apply_heartbeat(ov, txn, ctx.round, ctx.params.min_fee, ctx.block_seed)
+        apply_heartbeat(ov, txn, ctx.round, ctx.block_seed)
     else:  # parse_transaction admits no other type
         raise LedgerError(f"transaction {txn.txid}: unknown type {kind!r}")

@@ -1,9 +1,10 @@
 """`hb`: an online account's heartbeat (consensus v40+), proving its participation key works.
 
-A dev sandbox has no agreement: nobody is ever challenged, so a free (or cheap) heartbeat,
-which go allows only to answer a challenge, is always refused; a heartbeat paying at least the
-minimum fee is checked as go checks it (seed, vote key, key dilution; the proof in
-`signatures.check_heartbeat_proof`) and records the round as the account's LastHeartbeat.
+A dev sandbox has no agreement: nobody is ever challenged, so a heartbeat claiming the
+challenge discount (V42: HbChallengeDiscount, one minimum fee less), which go allows only to
+answer a challenge, is always refused; any other heartbeat is checked as go checks it (seed,
+vote key, key dilution; the proof in `signatures.check_heartbeat_proof`) and records the round
+as the account's LastHeartbeat.
 """
 
 from __future__ import annotations
@@ -27,14 +28,13 @@ def apply_heartbeat(
     ov: Overlay,
     txn: Transaction,
     round_: int,
-    min_fee: int,
     block_seed: Callable[[int], bytes | None] | None,
 ) -> None:
     hb = txn.heartbeat
     assert hb is not None, "a well-formed heartbeat has its fields"
     acct = ov.account_for_update(hb.address)
     address = encode_address(hb.address)
-    kind = heartbeat_kind(txn, min_fee)
+    kind = heartbeat_kind(txn)
     if kind:
         if STATUS_NAMES[acct.status] != "Online":
             raise TransactionRejected(

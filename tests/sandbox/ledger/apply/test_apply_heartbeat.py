@@ -42,6 +42,9 @@ def heartbeat(fee: int = 1_000, **fields: object) -> dict[str, object]:
     return {"fee": fee, "lv": LAST_VALID, "hb": hb}
 
 
+DISCOUNTED = heartbeat(c=True)["hb"]
+
+
 def online_ledger(**fields: object) -> MockLedger:
     return MockLedger().fund(
         ALICE, status=ONLINE, vote_pk=VOTE_ID, vote_key_dilution=DILUTION, vote_last=1_000,
@@ -71,23 +74,25 @@ def test_the_proof_is_checked() -> None:
 @pytest.mark.parametrize(
     ("fields", "problem"),
     [
-        ({"fee": 0, "note": b"x"}, "tx.Note is set in free heartbeat"),
-        ({"fee": 10, "lx": bytes([1]) * 32}, "tx.Lease is set in cheap heartbeat"),
+        # V42: the challenge discount is claimed explicitly, and allows no extras
+        ({"note": b"x", "hb": DISCOUNTED}, "tx.Note is set in discounted heartbeat"),
+        ({"lx": bytes([1]) * 32, "hb": DISCOUNTED}, "tx.Lease is set in discounted heartbeat"),
+        ({"fee": 0, "note": b"x"}, None),  # no discount claimed: the fee check refuses it
         ({"hb": {"sd": SEED, "vid": VOTE_ID, "kd": 1}}, "tx.HbProof is empty"),
         ({"hb": {"prf": proof(), "vid": VOTE_ID, "kd": 1}}, "tx.HbSeed is empty"),
         ({"hb": {"prf": proof(), "sd": SEED, "kd": 1}}, "tx.HbVoteID is empty"),
         ({"hb": {"prf": proof(), "sd": SEED, "vid": VOTE_ID}}, "tx.HbKeyDilution is zero"),
-        ({"hb": {"c": True}}, "tx.HbChallengeDiscount set before it is allowed"),
+        ({"hb": {"c": True}}, "tx.HbProof is empty"),
     ],
 )
-def test_well_formedness(fields: dict[str, object], problem: str) -> None:
+def test_well_formedness(fields: dict[str, object], problem: str | None) -> None:
     t = txn("hb", BOB, **{**heartbeat(), **fields})
     assert heartbeat_problem(t, MockLedger().params) == problem
 
 
 def apply(ledger: MockLedger, t: object, seed: bytes = SEED) -> None:
     def go(ov, t, ad):  # type: ignore[no-untyped-def]
-        apply_heartbeat(ov, t, ROUND, 1_000, lambda rnd: seed if rnd == 1 else None)
+        apply_heartbeat(ov, t, ROUND, lambda rnd: seed if rnd == 1 else None)
 
     ledger.apply(go, t)
 
@@ -103,7 +108,7 @@ def test_a_heartbeat_must_match_the_account_and_the_block() -> None:
 
     def refused(t: object, seed: bytes = SEED) -> str:
         def go(ov, t, ad):  # type: ignore[no-untyped-def]
-            apply_heartbeat(ov, t, ROUND, 1_000, lambda rnd: seed)
+            apply_heartbeat(ov, t, ROUND, lambda rnd: seed)
 
         return ledger.refuse(go, t)  # type: ignore[arg-type]
 
@@ -118,13 +123,15 @@ def test_a_heartbeat_must_match_the_account_and_the_block() -> None:
     assert refused(txn("hb", BOB, **heartbeat(kd=8))) == (
         f"provided key dilution 8 does not match {name}'s key dilution {DILUTION}"
     )
-    # free heartbeats answer challenges, and a dev sandbox never challenges anyone
-    assert refused(txn("hb", BOB, **heartbeat(fee=0))) == (
-        f"free heartbeat is not allowed when not IncentiveEligible {name}"
+    # discounted heartbeats answer challenges, and a dev sandbox never challenges anyone
+    assert refused(txn("hb", BOB, **heartbeat(fee=0, c=True))) == (
+        f"discounted heartbeat is not allowed when not IncentiveEligible {name}"
     )
     eligible = online_ledger(incentive_eligible=True)
     with pytest.raises(Exception, match="is not allowed with no challenge"):
-        apply(eligible, txn("hb", BOB, **heartbeat(fee=10)))
+        apply(eligible, txn("hb", BOB, **heartbeat(fee=10, c=True)))
     offline = MockLedger().fund(ALICE)
-    with pytest.raises(Exception, match=f"free heartbeat is not allowed for Offline {name}"):
-        apply(offline, txn("hb", BOB, **heartbeat(fee=0)))
+    with pytest.raises(Exception, match=f"discounted heartbeat is not allowed for Offline {name}"):
+        apply(offline, txn("hb", BOB, **heartbeat(fee=0, c=True)))
+    # without the claim, an underpaid heartbeat is an ordinary one (V42)
+    apply(online_ledger(), txn("hb", BOB, **heartbeat(fee=0)))
