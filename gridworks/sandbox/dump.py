@@ -15,6 +15,7 @@ import tempfile
 import zipfile
 from pathlib import Path
 
+from .indexer.tables import backfill
 from .kmd.wallets import WalletStore
 from .ledger.ledger import Ledger
 from .ledger.store import Store
@@ -77,6 +78,7 @@ def load_dump(path: Path, store: Store, wallets: WalletStore) -> dict[str, objec
         try:
             with store.lock:
                 source.backup(store.db)
+                backfill(store.db)  # blocks the dump's indexer tables lack, if any
         finally:
             source.close()
         source = sqlite3.connect(kmd_copy)

@@ -21,7 +21,7 @@ from starlette.types import ASGIApp
 from ... import __version__
 from ..indexer.query_params import Params, address, encode_token, txid_param
 from ..indexer.search import Found, TxnQuery, load, role_mask, search
-from ..indexer.tables import backfill, unpack
+from ..indexer.tables import unpack
 from ..indexer.txn_shapes import RoundInfo, block_json, transaction_json
 from ..ledger.ledger import Ledger
 from .algod import _EXCEPTION_HANDLERS
@@ -71,8 +71,6 @@ def _txn_query(params: Params, **fixed: Any) -> TxnQuery:
 def create_indexer_app(ledger: Ledger, token: str) -> ASGIApp:
     """indexer's API over `ledger` and its store; `token` as algod's (either header)."""
     store = ledger.store
-    with ledger.lock, store.lock:  # a store loaded from a dump may hold blocks not yet indexed
-        backfill(store.db)
 
     @contextmanager
     def reading() -> Iterator[Any]:
