@@ -97,3 +97,23 @@ def unchanged(network: Network) -> Callable[..., contextlib.AbstractContextManag
         assert snapshot() == before, "a refused transaction changed the ledger"
 
     return check
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    """Debian's Chromium through Playwright, for one test module (tests/browser.py says why)."""
+    from tests.browser import open_browser
+
+    with open_browser() as opened:
+        yield opened
+
+
+@pytest.fixture
+def browser_page(browser: Any) -> Iterator[Any]:
+    """A fresh page (its own context: no cookies or cache shared between tests)."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    try:
+        yield page
+    finally:
+        context.close()

@@ -35,6 +35,12 @@ def sandbox_group() -> None:
     default=None,
     help="Start from a file written by `gridworks sandbox dump` (needs an empty data dir).",
 )
+@click.option(
+    "--explorer/--no-explorer",
+    default=True,
+    show_default=True,
+    help="Serve the read-only explorer at /explorer/ on the algod port (no token needed).",
+)
 def sandbox_start(
     host: str,
     algod_port: int,
@@ -45,6 +51,7 @@ def sandbox_start(
     data_dir: Path,
     ephemeral: bool,
     from_dump: Path | None,
+    explorer: bool,
 ) -> None:
     """Run the sandbox in the foreground until Ctrl-C or SIGTERM."""
     from gridworks.sandbox.embedded import DEFAULT_TOKEN, EmbeddedSandbox, SandboxConfig
@@ -58,6 +65,7 @@ def sandbox_start(
         kmd_token=kmd_token or DEFAULT_TOKEN,
         data_dir=None if ephemeral else data_dir,
         from_dump=from_dump,
+        explorer=explorer,
     )
     try:
         box = EmbeddedSandbox(config)
@@ -71,6 +79,8 @@ def sandbox_start(
             f"indexer {box.indexer_address} "
             f"network {box.ledger.genesis_id} round {box.ledger.round} ({where})",
         )
+        if box.explorer_address:
+            click.echo(f"explorer: {box.explorer_address}")
 
     try:
         box.serve_forever(on_ready=ready)

@@ -7,6 +7,7 @@ import signal
 from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field
+from starlette.types import ASGIApp
 
 from .api.algod import BlockWaiter, create_algod_app
 from .api.gridworks_api import gridworks_routes
@@ -39,6 +40,7 @@ class SandboxConfig(BaseModel):
     network: str = Field("sandnet", pattern=r"^[a-z][a-z0-9-]*$")
     dev_accounts: int = Field(3, ge=1, le=100)
     from_dump: Path | None = None  # start from this dump (`dump()`); needs a fresh data_dir
+    explorer: bool = True  # serve the explorer's pages at /explorer/ on the algod port
 
 
 class EmbeddedSandbox:
@@ -72,18 +74,17 @@ class EmbeddedSandbox:
         self.ledger = Ledger(store)
         self.time_machine = TimeMachine(self.ledger, self.wallets)
         waiter = BlockWaiter(self.ledger)
+        algod_app = create_algod_app(
+            self.ledger,
+            self.config.algod_token,
+            waiter=waiter,
+            extra_routes=gridworks_routes(self.time_machine),
+        )
+        if self.config.explorer:
+            algod_app = self._with_explorer(algod_app)
         self.servers = ServerGroup(
             [
-                Listener(
-                    create_algod_app(
-                        self.ledger,
-                        self.config.algod_token,
-                        waiter=waiter,
-                        extra_routes=gridworks_routes(self.time_machine),
-                    ),
-                    self.config.host,
-                    self.config.algod_port,
-                ),
+                Listener(algod_app, self.config.host, self.config.algod_port),
                 Listener(
                     create_kmd_app(self.wallets, self.config.kmd_token),
                     self.config.host,
@@ -97,6 +98,26 @@ class EmbeddedSandbox:
             ],
             on_stop=waiter.stop,
         )
+
+    def _with_explorer(self, algod_app: ASGIApp) -> ASGIApp:
+        """The explorer's pages beside algod's API; they read through this sandbox's own algod
+        and indexer over HTTP, as they would read any node's."""
+        from gridworks.explorer import ChainSources, create_explorer_app
+        from gridworks.explorer.app import with_explorer
+
+        sources = ChainSources.connect(
+            self.algod_address, self.indexer_address, self.config.algod_token
+        )
+        return with_explorer(algod_app, create_explorer_app(sources))
+
+    @property
+    def explorer_address(self) -> str | None:
+        """The explorer's first page, or None when it is turned off."""
+        if not self.config.explorer:
+            return None
+        from gridworks.explorer.app import PREFIX
+
+        return f"{self.algod_address}{PREFIX}/"
 
     @property
     def algod_address(self) -> str:
