@@ -5,6 +5,8 @@ named by ALGOD_SERVER & co.), `algod`, `kmd`, `indexer`, `dev_accounts`, `sandbo
 sandbox itself; tests that use it are skipped against an external node) and `account_factory`,
 which makes fresh funded accounts so tests stay independent of each other.
 
+`explorer` is the explorer's address for `network` (gridworks.explorer).
+
 `fresh_chain` gives each test a chain at the session's starting state: a second embedded sandbox
 (in memory, on free ports, never the one behind `network`, whose session fixtures keep state),
 taken back to its genesis before each test with `reset()` (a revert to the start of its session:
@@ -82,6 +84,29 @@ def sandbox(network: Network) -> EmbeddedSandbox:
     if network.sandbox is None:
         pytest.skip(f"needs the embedded sandbox; ALGOD_SERVER={os.environ.get('ALGOD_SERVER')}")
     return network.sandbox
+
+
+@pytest.fixture(scope="session")
+def explorer(network: Network) -> Iterator[str]:
+    """The explorer's first page (ending in "/") for `network`: the embedded sandbox's own at
+    /explorer/, or, against an external node, one served on a free port of this process that
+    reads that node's algod and indexer."""
+    if network.sandbox is not None and network.sandbox.explorer_address:
+        yield network.sandbox.explorer_address
+        return
+    if network.indexer is None:
+        pytest.skip("the explorer needs an indexer; ALGOD_SERVER is set and INDEXER_SERVER is not")
+    from gridworks.explorer import ChainSources, create_explorer_app
+    from gridworks.sandbox.server import Listener, ServerGroup, free_port
+
+    sources = ChainSources(network.algod, network.indexer)
+    port = free_port()
+    servers = ServerGroup([Listener(create_explorer_app(sources), "127.0.0.1", port)])
+    servers.start_in_thread()
+    try:
+        yield f"http://127.0.0.1:{port}/"
+    finally:
+        servers.join()
 
 
 @pytest.fixture(scope="session")
