@@ -12,6 +12,7 @@ import click
 from gridworks.cli.actors import actors_group
 from gridworks.cli.demo import demo_command
 from gridworks.cli.ear import ear_group
+from gridworks.cli.explorer import explorer_command
 from gridworks.cli.factory import factory_group
 from gridworks.cli.gnode import gnode_group
 from gridworks.cli.identity import identity_group
@@ -33,6 +34,7 @@ main.add_command(factory_group)
 main.add_command(gnode_group)
 main.add_command(identity_group)
 main.add_command(ear_group)
+main.add_command(explorer_command)
 main.add_command(actors_group)
 main.add_command(sim_group)
 main.add_command(demo_command)

@@ -1,0 +1,74 @@
+"""`gridworks explorer`: the explorer's pages for any node, served on a port of their own.
+
+`gridworks sandbox start` already serves them at /explorer/ on its algod port; this command is
+for another node (a LocalNet, a testnet node with an indexer): the pages read only that node's
+public algod and indexer APIs.
+"""
+
+from __future__ import annotations
+
+import click
+
+
+@click.command("explorer")
+@click.option(
+    "--algod-url",
+    envvar="GRIDWORKS_ALGOD_URL",
+    default="http://127.0.0.1:4001",
+    show_default=True,
+    help="The node's algod (env GRIDWORKS_ALGOD_URL).",
+)
+@click.option(
+    "--indexer-url",
+    envvar="GRIDWORKS_INDEXER_URL",
+    default="http://127.0.0.1:8980",
+    show_default=True,
+    help="Its indexer (env GRIDWORKS_INDEXER_URL).",
+)
+@click.option(
+    "--algod-token",
+    envvar="ALGOD_TOKEN",
+    default=None,
+    help="algod's API token (env ALGOD_TOKEN) [default: 'a' x 64].",
+)
+@click.option(
+    "--indexer-token",
+    envvar="INDEXER_TOKEN",
+    default=None,
+    help="The indexer's API token (env INDEXER_TOKEN) [default: algod's].",
+)
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", default=4010, show_default=True, type=click.IntRange(0, 65535))
+def explorer_command(
+    algod_url: str,
+    indexer_url: str,
+    algod_token: str | None,
+    indexer_token: str | None,
+    host: str,
+    port: int,
+) -> None:
+    """Serve the read-only explorer for a node until Ctrl-C."""
+    import asyncio
+    import signal
+
+    from gridworks.explorer import ChainSources, create_explorer_app
+    from gridworks.sandbox.server import Listener, ServerGroup, run_loop
+
+    token = algod_token or "a" * 64  # the dev token of the sandbox and LocalNet
+    sources = ChainSources.connect(algod_url, indexer_url, token, indexer_token)
+    servers = ServerGroup([Listener(create_explorer_app(sources), host, port)])
+
+    async def main() -> None:
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(sig, servers.stop)
+        await servers.serve(
+            on_ready=lambda: click.echo(
+                f"explorer: http://{host}:{port}/ (algod {algod_url}, indexer {indexer_url})"
+            )
+        )
+
+    try:
+        run_loop(main())
+    except OSError as exc:  # a port in use, say: one line, not a traceback
+        raise click.ClickException(f"cannot start the explorer: {exc}") from exc

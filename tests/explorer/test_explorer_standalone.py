@@ -1,0 +1,65 @@
+"""`gridworks explorer`: the same pages for a node the explorer does not live in, read only
+through that node's public algod and indexer APIs."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import httpx
+import pytest
+
+from gridworks.sandbox.network import Network
+from gridworks.sandbox.server import free_port
+
+GRIDWORKS = Path(sys.executable).with_name("gridworks")
+
+pytestmark = [
+    pytest.mark.embedded_only,
+    pytest.mark.skipif(not GRIDWORKS.exists(), reason=f"no {GRIDWORKS}"),
+]
+
+
+def test_the_explorer_command_serves_another_nodes_pages(sandbox, network: Network) -> None:
+    port = free_port()
+    proc = subprocess.Popen(
+        [
+            str(GRIDWORKS),
+            "explorer",
+            "--algod-url",
+            sandbox.algod_address,
+            "--indexer-url",
+            sandbox.indexer_address,
+            "--port",
+            str(port),
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert proc.stdout is not None
+        line = proc.stdout.readline().strip()
+        assert line.startswith(f"explorer: http://127.0.0.1:{port}/ (algod "), proc.stderr
+        page = httpx.get(f"http://127.0.0.1:{port}/", timeout=10)
+        assert page.status_code == 200
+        last = network.algod.status()["last-round"]
+        assert f'href="/block/{last}"' in page.text  # links are the standalone server's own
+        assert httpx.get(f"http://127.0.0.1:{port}/block/{last}").status_code == 200
+    finally:
+        proc.terminate()
+        assert proc.wait(15) == 0
+
+
+def test_a_wrong_token_is_a_clear_error_page(sandbox) -> None:
+    from starlette.testclient import TestClient
+
+    from gridworks.explorer import ChainSources, create_explorer_app
+
+    sources = ChainSources.connect(sandbox.algod_address, sandbox.indexer_address, "b" * 64)
+    with TestClient(create_explorer_app(sources)) as client:
+        page = client.get("/")
+    assert page.status_code == 502
+    assert "the node did not answer" in page.text
+    assert "Invalid API Token" in page.text
