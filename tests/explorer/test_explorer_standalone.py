@@ -53,13 +53,17 @@ def test_the_explorer_command_serves_another_nodes_pages(sandbox, network: Netwo
 
 
 def test_a_wrong_token_is_a_clear_error_page(sandbox) -> None:
-    from starlette.testclient import TestClient
-
     from gridworks.explorer import ChainSources, create_explorer_app
+    from gridworks.sandbox.server import Listener, ServerGroup
 
     sources = ChainSources.connect(sandbox.algod_address, sandbox.indexer_address, "b" * 64)
-    with TestClient(create_explorer_app(sources)) as client:
-        page = client.get("/")
+    port = free_port()
+    servers = ServerGroup([Listener(create_explorer_app(sources), "127.0.0.1", port)])
+    servers.start_in_thread()
+    try:
+        page = httpx.get(f"http://127.0.0.1:{port}/", timeout=10)
+    finally:
+        servers.join()
     assert page.status_code == 502
     assert "the node did not answer" in page.text
     assert "Invalid API Token" in page.text
