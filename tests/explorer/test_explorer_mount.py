@@ -110,7 +110,7 @@ def test_no_explorer_leaves_only_algods_api() -> None:
 def test_sandbox_start_prints_the_explorers_address(start: Start) -> None:  # noqa: F811
     box = start("--ephemeral")
     match = box.wait_ready()
-    line = next(line for line in box.stdout if line.startswith("explorer: "))
+    line = box.lines.get(timeout=10)  # the line after the ready line
     assert line == f"explorer: {match['algod']}/explorer/"
     assert httpx.get(line.removeprefix("explorer: ")).status_code == 200
     box.stop()
