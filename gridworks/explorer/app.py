@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
@@ -10,8 +12,10 @@ from starlette.routing import BaseRoute, Mount
 from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from . import blocks
+from . import accounts, applications, assets, blocks, search, transactions
+from .app_specs import AppSpec, AppSpecs, AppSpecSource
 from .errors import ExplorerError
+from .gnodes import routes as gnode_routes
 from .render import render
 from .sources import ChainSources
 
@@ -19,10 +23,20 @@ PREFIX = "/explorer"
 """Where the sandbox serves the explorer, on the algod port."""
 
 
-def create_explorer_app(sources: ChainSources) -> Starlette:
-    """The explorer's pages at "/", reading only through `sources`' algod and indexer."""
+def create_explorer_app(
+    sources: ChainSources, app_specs: Iterable[AppSpecSource | AppSpec] = ()
+) -> Starlette:
+    """The explorer's pages at "/", reading only through `sources`' algod and indexer; app
+    calls are decoded with `app_specs` (ARC-32/ARC-56 JSON dicts or paths) and the package's."""
+    specs = AppSpecs.with_package_specs(app_specs)
     routes: list[BaseRoute] = [
         *blocks.routes(sources),
+        *transactions.routes(sources, specs),
+        *accounts.routes(sources),
+        *assets.routes(sources),
+        *applications.routes(sources, specs),
+        *search.routes(sources),
+        *gnode_routes(sources),  # /gnodes, /factory, /gnode, /cert
         Mount("/static", StaticFiles(packages=[("gridworks.explorer", "static")]), name="static"),
     ]
     return Starlette(

@@ -1,0 +1,223 @@
+"""A GNodeFactory's registry as a tree (`/factory/{app_id}`), fast however many GNodes it holds.
+
+The tree's shape comes from box NAMES alone: a record's box is b"g" + alias, and an alias names
+its parent (drop the last word). So one paged listing of the app's box names (the indexer's
+`/v2/applications/{id}/boxes`, `BOX_PAGE` names a call, at most `MAX_NAMES` names in all) gives
+every alias and every ancestor, without reading a single record. The tree is then walked in
+order (depth first, children by alias) and shown a page at a time (`size` entries, at most
+`MAX_PAGE`; `start` is the offset of the page's first entry; `under` narrows it to a subtree):
+only the records of the GNodes on the page are read (one algod box read each), for their role
+and status. Ancestors that are not registered (the factory registers only validators, services
+and TerminalAssets) are shown as "implied"; box names that are no alias, and records that do
+not parse, are listed as skipped, as `FactoryReader.tree()` does.
+"""
+
+from __future__ import annotations
+
+import base64
+from dataclasses import dataclass, field
+
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import BaseRoute, Route
+
+from gridworks.identity.alias import check_alias
+from gridworks.identity.chain import ChainError, FactoryReader, MalformedRecordError
+from gridworks.identity.errors import AliasError
+from gridworks.identity.gnode import GNode
+from gridworks.identity.record import RECORD_PREFIX, VALIDATOR_PREFIX
+
+from .errors import ExplorerError, bad_request, not_found, parse_uint
+from .render import readable, render
+from .sources import ChainSources, as_dict, read
+
+BOX_PAGE = 1000
+"""Box names asked of the indexer in one call."""
+
+MAX_NAMES = 20_000
+"""The most box names one request lists (so at most MAX_NAMES / BOX_PAGE indexer calls)."""
+
+PAGE = 100
+"""Tree entries on a page by default."""
+
+MAX_PAGE = 200
+"""The most tree entries (and so record reads) one page may ask for."""
+
+
+@dataclass
+class Registry:
+    """A factory's registry as its box names say: the aliases, and the names that are none."""
+
+    aliases: set[str]
+    skipped: list[tuple[str, str]]
+    """(box name, shown readably; why it is no alias)."""
+    truncated: bool
+    """More than `MAX_NAMES` boxes: the listing stopped there."""
+
+    def children(self) -> dict[str, list[str]]:
+        """parent alias -> child aliases (registered or implied), sorted; "" holds the roots."""
+        kids: dict[str, set[str]] = {}
+        for alias in self.aliases:
+            words = alias.split(".")
+            for depth in range(1, len(words) + 1):
+                node = ".".join(words[:depth])
+                parent = ".".join(words[: depth - 1])
+                kids.setdefault(parent, set()).add(node)
+        return {parent: sorted(nodes) for parent, nodes in kids.items()}
+
+    def known(self, alias: str) -> bool:
+        """Is `alias` registered or an ancestor of a registered alias?"""
+        return alias in self.aliases or any(a.startswith(alias + ".") for a in self.aliases)
+
+
+def registry(sources: ChainSources, app_id: int) -> Registry:
+    """The factory's registry box names, read in pages of `BOX_PAGE` (at most `MAX_NAMES`)."""
+    aliases: set[str] = set()
+    skipped: list[tuple[str, str]] = []
+    token: str | None = None
+    listed = 0
+    truncated = False
+    while True:
+        page = as_dict(
+            read(
+                lambda t=token: sources.indexer.application_boxes(  # type: ignore[misc]
+                    app_id, limit=BOX_PAGE, next_page=t
+                ),
+                f"no boxes of application {app_id}",
+            )
+        )
+        boxes = page.get("boxes", [])
+        listed += len(boxes)
+        for box in boxes:
+            name = base64.b64decode(box.get("name", ""))
+            if name.startswith(VALIDATOR_PREFIX) or not name.startswith(RECORD_PREFIX):
+                continue
+            try:
+                aliases.add(check_alias(name[len(RECORD_PREFIX) :].decode("utf-8")))
+            except UnicodeDecodeError:
+                skipped.append((readable(name), "the box name is not UTF-8"))
+            except AliasError as error:
+                skipped.append((readable(name), str(error)))
+        token = page.get("next-token")
+        if len(boxes) < BOX_PAGE or not token:
+            break
+        if listed >= MAX_NAMES:
+            truncated = True
+            break
+    return Registry(aliases, skipped, truncated)
+
+
+@dataclass
+class Entry:
+    """One line of the tree: an alias, how deep, and (for a registered one) its record."""
+
+    alias: str
+    depth: int
+    registered: bool
+    context: bool = False
+    """An ancestor of the page's first entry, shown so the page reads as a tree."""
+    gnode: GNode | None = None
+    problem: str | None = None
+    """Why the record did not parse (a malformed record)."""
+    children: list[Entry] = field(default_factory=list)
+
+
+def walk(reg: Registry, under: str | None) -> list[Entry]:
+    """Every alias of the tree (or of the subtree `under`) in depth-first order."""
+    kids = reg.children()
+    out: list[Entry] = []
+    base_depth = 0 if under is None else under.count(".")  # a depth is words - 1
+    stack = [(a, base_depth) for a in reversed([under] if under else kids.get("", []))]
+    while stack:
+        alias, depth = stack.pop()
+        out.append(Entry(alias, depth, alias in reg.aliases))
+        stack.extend((child, depth + 1) for child in reversed(kids.get(alias, [])))
+    return out
+
+
+def nest(entries: list[Entry]) -> list[Entry]:
+    """Depth-ordered entries as a forest (each entry's `children` filled)."""
+    roots: list[Entry] = []
+    stack: list[Entry] = []
+    for entry in entries:
+        while stack and stack[-1].depth >= entry.depth:
+            stack.pop()
+        (stack[-1].children if stack else roots).append(entry)
+        stack.append(entry)
+    return roots
+
+
+def read_records(reader: FactoryReader, entries: list[Entry]) -> None:
+    """Reads the record of each registered entry (one box read each)."""
+    for entry in entries:
+        if not entry.registered:
+            continue
+        try:
+            entry.gnode = reader.gnode(entry.alias)
+        except MalformedRecordError as error:
+            entry.problem = error.problem
+        except ChainError as error:
+            raise ExplorerError(502, f"the node did not answer: {error}") from None
+
+
+def checked_alias(value: str | None, what: str = "alias") -> str:
+    """`value` if it is a GNode alias, else a 400 saying why."""
+    try:
+        return check_alias(value)
+    except AliasError as error:
+        raise bad_request(f"{what}: {error}") from None
+
+
+def routes(sources: ChainSources) -> list[BaseRoute]:
+    from .gnodes import factory_app
+
+    def factory_tree(request: Request) -> Response:
+        app_id = parse_uint(request.path_params["app_id"], "application id")
+        params = request.query_params
+        under = params.get("under") or None
+        if under is not None:
+            under = checked_alias(under, "under")
+        start = parse_uint(params.get("start", "0"), "start")
+        size = parse_uint(params.get("size", str(PAGE)), "size")
+        if not 1 <= size <= MAX_PAGE:
+            raise bad_request(f"size must be from 1 to {MAX_PAGE}, not {size}")
+        factory = factory_app(sources, app_id)
+        reg = registry(sources, app_id)
+        if under is not None and not reg.known(under):
+            raise not_found(f"no alias {under} in the tree of factory {app_id}")
+        entries = walk(reg, under)
+        page = entries[start : start + size]
+        if start and start >= len(entries):
+            raise not_found(f"the tree has {len(entries)} entries; none from {start}")
+        context: list[Entry] = []
+        if page:
+            first = page[0]
+            words = first.alias.split(".")
+            top = 0 if under is None else under.count(".")
+            for depth in range(top, first.depth):
+                alias = ".".join(words[: depth + 1])
+                context.append(Entry(alias, depth, alias in reg.aliases, context=True))
+        shown = context + page
+        read_records(FactoryReader(sources.algod, app_id), shown)
+        end = start + len(page)
+        return render(
+            request,
+            "factory_tree.html",
+            factory=factory,
+            forest=nest(shown),
+            under=under,
+            parent_of_under=under.rsplit(".", 1)[0] if under and "." in under else None,
+            start=start,
+            end=end,
+            size=size,
+            total=len(entries),
+            registered=len(reg.aliases),
+            previous=max(start - size, 0) if start > 0 else None,
+            next=end if end < len(entries) else None,
+            skipped=reg.skipped,
+            malformed=[(e.alias, e.problem) for e in shown if e.problem],
+            truncated=reg.truncated,
+            max_names=MAX_NAMES,
+        )
+
+    return [Route("/factory/{app_id}", factory_tree, name="factory_tree")]
