@@ -13,7 +13,10 @@ The run, in order:
    are deleted at the end. The broker's administrator is found from the URL alone
    (`admin_for`: a dev broker's port gives its state directory).
 3. **The market run** (`gridworks.sim.actors`): all actors on one `ActorHost`; the
-   TimeCoordinator steps through the slots; a progress bar follows the clearings.
+   TimeCoordinator steps through the slots; a progress bar follows the clearings. With a
+   `recorder` (`recorder_for`), each clearing with its bids, each home's report and the hosts'
+   message counters are recorded as they come, for the dashboard (`gridworks.sim.dashboard`)
+   and the report's charts.
 4. **The baseline** (`engine.reference_run(baseline=True)`): the same homes, hours and feeder,
    each plant drawing on demand what keeps its store where it is, cleared by the same rules.
 5. The results table, `--json`, and the report (PNG plots and one HTML file).
@@ -54,9 +57,12 @@ from gridworks.markets.book import MarketBook
 from gridworks.markets.clearing import Clearing
 from gridworks.markets.market_maker import MarketMaker
 from gridworks.markets.market_types import Slot
+from gridworks.markets.messages import PlantReport
 from gridworks.sandbox import Network
 from gridworks.sim import adversaries, engine
 from gridworks.sim.actors import LEAD_S, MARKET, HomeScada, HomeTNode, PriceService, WeatherService
+from gridworks.sim.dashboard.recorder import Recorder
+from gridworks.sim.dashboard.records import HomeRef, RunInfo
 from gridworks.sim.forecast import ForecastKind
 from gridworks.sim.homes import (
     MARKET_MAKER,
@@ -242,12 +248,38 @@ class _Broker:
             self._folder.cleanup()
 
 
-def run(network: Network, config: SimConfig, say: Callable[[str], None] = print) -> SimOutput:
-    """The whole run on `network` (see the module docstring)."""
+def _hours(config: SimConfig) -> tuple[int, int]:
+    """The run's first hour (an index into the data) and how many hours it runs."""
+    start_hour = engine.first_hour(config.start)
+    return start_hour, min(config.hours, len(engine.retail_series()) - start_hour)
+
+
+def recorder_for(config: SimConfig) -> Recorder:
+    """A dashboard recorder for the run `config` describes (pass it to `run`)."""
+    start_hour, hours = _hours(config)
+    homes = make_homes(config.homes, config.seed)
+    info = RunInfo(
+        homes=len(homes),
+        hours=hours,
+        start_s=engine.slot_start_s(start_hour),
+        feeder_kw=config.feeder_kw,
+    )
+    return Recorder(info, [HomeRef(alias=h.atomic_tnode, house=h.house_name) for h in homes])
+
+
+def run(
+    network: Network,
+    config: SimConfig,
+    say: Callable[[str], None] = print,
+    recorder: Recorder | None = None,
+) -> SimOutput:
+    """The whole run on `network` (see the module docstring); `recorder` (from
+    `recorder_for`) is told of each clearing, home report and the message counts as they come."""
     began = time.perf_counter()
     homes = make_homes(config.homes, config.seed)
-    start_hour = engine.first_hour(config.start)
-    hours = min(config.hours, len(engine.retail_series()) - start_hour)
+    start_hour, hours = _hours(config)
+    if recorder is not None:
+        recorder.phase("chain")
     phases: dict[str, float] = {}
     mark = time.perf_counter()
 
@@ -259,6 +291,8 @@ def run(network: Network, config: SimConfig, say: Callable[[str], None] = print)
 
     registry = register(network, homes, say)
     lap("chain")
+    if recorder is not None:
+        recorder.phase("broker")
     run_name = f"sim-{uuid.uuid4().hex[:10]}"
     groups = host_groups(run_name, list(registry.services), homes)
     broker = _Broker(config.broker_url, run_name, groups)
@@ -267,6 +301,8 @@ def run(network: Network, config: SimConfig, say: Callable[[str], None] = print)
         "each allowed to publish only as its actors"
     )
     lap("broker")
+    if recorder is not None:
+        recorder.phase("market")
     try:
         with tempfile.TemporaryDirectory(prefix="gridworks-book-") as folder:
             with MarketBook(Path(folder) / "book.sqlite") as book:
@@ -281,6 +317,7 @@ def run(network: Network, config: SimConfig, say: Callable[[str], None] = print)
                         hours,
                         book,
                         config,
+                        recorder,
                     )
                 )
         lap("market")
@@ -291,6 +328,9 @@ def run(network: Network, config: SimConfig, say: Callable[[str], None] = print)
         )
     finally:
         broker.close()
+    if recorder is not None:
+        recorder.finish(market)
+        recorder.phase("baseline")
     baseline = engine.reference_run(homes, start_hour, hours, config.feeder_kw, baseline=True)
     lap("baseline")
     matches = None
@@ -310,6 +350,9 @@ def run(network: Network, config: SimConfig, say: Callable[[str], None] = print)
         ),
         wall_s=round(time.perf_counter() - began, 3),
     )
+    if recorder is not None:
+        recorder.messages(stats.published, stats.accepted, stats.refused)
+        recorder.phase("done")
     return SimOutput(summary, market, baseline, dict(stats.refused), matches, phases)
 
 
@@ -345,17 +388,28 @@ async def _market_run(
     hours: int,
     book: MarketBook,
     config: SimConfig,
+    recorder: Recorder | None = None,
 ):  # type: ignore[no-untyped-def]
     chain = ChainContext.of(network.algod, registry.factory.app_id)
     keys = registry.services
     progress = Progress(hours, enabled=config.progress)
     clearings: dict[int, Clearing] = {}
 
+    feeder_kw = config.feeder_kw
+
     def cleared(slot: Slot, clearing: Clearing) -> None:
         clearings[slot.start_s] = clearing
         progress.step()
+        if recorder is not None:
+            recorder.cleared(
+                slot.name,
+                slot.start_s,
+                clearing,
+                book.live_bids(slot.name),
+                grid_usd_per_mwh=engine.retail_series()[engine.hour_at(slot.start_s)],
+                feeder_kw=feeder_kw,
+            )
 
-    feeder_kw = config.feeder_kw
     market_maker = MarketMaker(
         MARKET_MAKER,
         keys[MARKET_MAKER],
@@ -382,7 +436,15 @@ async def _market_run(
     local_groups, worker_groups = place_groups(groups, config.workers)
     local_aliases = {alias for name in local_groups for alias in groups[name]}
     local_homes = [home for home in homes if home.atomic_tnode in local_aliases]
-    tnodes, scadas = home_actors(local_homes, registry.atomic_tnodes, registry.scadas, config.kind)
+    tnodes, scadas = home_actors(
+        local_homes,
+        registry.atomic_tnodes,
+        registry.scadas,
+        config.kind,
+        on_report=None if recorder is None else _reported_to(recorder),
+    )
+    if recorder is not None:
+        recorder.homes_live = not worker_groups
     coordinator = TimeCoordinator(
         TIME_COORDINATOR,
         keys[TIME_COORDINATOR],
@@ -440,12 +502,19 @@ async def _market_run(
             def refused() -> int:
                 return sum(host.stats.refused_total for host in hosts)
 
+            sampling = None
+            if recorder is not None:
+                sampling = asyncio.get_running_loop().create_task(_sample(recorder, hosts))
             attacks = None
             if config.adversaries:  # the first host's login may speak for the first homes
                 attacks = asyncio.get_running_loop().create_task(
                     _strike_once_open(hosts[0], market_maker, homes, registry)
                 )
-            ended = await coordinator.run()
+            try:
+                ended = await coordinator.run()
+            finally:
+                if sampling is not None:
+                    sampling.cancel()
             if not isinstance(ended, Finished):
                 raise SimError(f"the run stopped: {ended.reason}")
             sent = await attacks if attacks is not None else []
@@ -474,6 +543,27 @@ async def _market_run(
     return outcome, stats
 
 
+def _reported_to(recorder: Recorder) -> Callable[[HomeTNode, PlantReport], None]:
+    def reported(tnode: HomeTNode, report: PlantReport) -> None:
+        recorder.reported(tnode.alias, report.slot_start_s, report.store_kwh_th, report.energy_kwh)
+
+    return reported
+
+
+SAMPLE_S = 0.5
+"""How often the dashboard's message counters are read while the market runs."""
+
+
+async def _sample(recorder: Recorder, hosts: list[ActorHost]) -> None:
+    """The local hosts' message counters into `recorder`, every `SAMPLE_S` (until cancelled)."""
+    while True:
+        stats = HostStats()
+        for host in hosts:
+            add_stats(stats, host.stats)
+        recorder.messages(stats.published, stats.accepted, stats.refused)
+        await asyncio.sleep(SAMPLE_S)
+
+
 def add_stats(total: HostStats, more: HostStats) -> None:
     total.accepted += more.accepted
     total.refused.update(more.refused)
@@ -486,6 +576,7 @@ def home_actors(
     atomic_tnode_keys: dict[str, ActorKey],
     scada_keys: dict[str, ActorKey],
     kind: ForecastKind,
+    on_report: Callable[[HomeTNode, PlantReport], None] | None = None,
 ) -> tuple[list[HomeTNode], list[HomeScada]]:
     tnodes = [
         HomeTNode(
@@ -495,6 +586,7 @@ def home_actors(
             price_service=PRICE_SERVICE,
             weather_service=WEATHER_SERVICE,
             kind=kind,
+            on_report=on_report,
         )
         for home in homes
     ]

@@ -1,5 +1,6 @@
 """The Millinocket run's report: the results table as text, three plots (PNG) and one self-contained
-HTML page that holds the table, the run's parameters and the plots (embedded, nothing fetched).
+HTML page that holds the table, the run's parameters, the dashboard's charts (uPlot and the run's
+data inlined, `gridworks.sim.dashboard.page`) and the cost comparison plot; nothing is fetched.
 
 The plots are drawn on `matplotlib.figure.Figure` objects with the Agg canvas: no pyplot, so no
 global figure registry to leak into and nothing that changes the process's backend.
@@ -21,6 +22,9 @@ from matplotlib.dates import AutoDateLocator, ConciseDateFormatter, date2num
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 
+from gridworks.sim.dashboard import page as dashboard_page
+from gridworks.sim.dashboard.recorder import from_outcome
+from gridworks.sim.dashboard.records import MessageTotals, ReportData
 from gridworks.sim.results import HomeTrace, Pair, RunOutcome, Slot, Summary
 from gridworks.table import format_table
 
@@ -29,6 +33,8 @@ DPI = 100
 HOUR_S = 3600
 
 PLOT_NAMES = ("price_load.png", "store_energy.png", "cost_comparison.png")
+EMBEDDED_PLOTS = ("cost_comparison.png",)
+"""The plots report.html carries as images; the others it draws as the dashboard's charts."""
 
 DASH = "–"
 
@@ -354,9 +360,12 @@ def write_html(
     plots: Mapping[str, Path],
     path: Path,
     title: str = "Millinocket simulation",
+    dashboard: ReportData | None = None,
 ) -> Path:
     """One HTML file that stands alone: the results table, the run's parameters, the message
-    counts and the plots as data: URIs. Every string from the data is escaped."""
+    counts, the dashboard's charts of `dashboard` (if given) and `plots` as data: URIs. Every
+    string from the data is escaped (the charts' data is JSON in a script element, "<" escaped,
+    and the charts' script inserts its strings as text)."""
     results = _html_table(
         HEADER,
         [(r.label, r.market, r.baseline, r.difference) for r in _rows(summary)],
@@ -393,14 +402,21 @@ def write_html(
             f'<figure><img src="data:image/png;base64,{data}" alt="{_e(name)}">'
             f"<figcaption>{_e(name)}</figcaption></figure>"
         )
+    charts = ""
+    head = ""
+    if dashboard is not None:
+        head = dashboard_page.report_head()
+        charts = "<h2>Charts</h2>\n" + dashboard_page.report_charts(dashboard)
+    plots_section = "<h2>Plots</h2>\n" + "\n".join(figures) if figures else ""
     page = f"""<!DOCTYPE html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
 <title>{_e(title)}</title>
+{head}
 <style>{_STYLE}</style>
 </head>
-<body>
+<body data-source="report">
 <h1>{_e(title)}</h1>
 <h2>Results</h2>
 {results}
@@ -409,8 +425,8 @@ def write_html(
 <h2>Messages</h2>
 {messages}
 {refused}
-<h2>Plots</h2>
-{chr(10).join(figures)}
+{charts}
+{plots_section}
 </body>
 </html>
 """
@@ -425,8 +441,22 @@ def write_report(
     summary: Summary,
     refused_by_reason: Mapping[str, int],
     folder: Path,
+    dashboard: ReportData | None = None,
 ) -> Path:
-    """The plots and report.html in `folder` (created if missing); returns report.html's path."""
+    """The plots and report.html in `folder` (created if missing); returns report.html's path.
+    `dashboard`: the recorded run's charts data (`Recorder.report_data`); without it the charts
+    are drawn from `market` alone (no books, no message rates)."""
     folder.mkdir(parents=True, exist_ok=True)
     plots = write_plots(market, baseline, summary, folder)
-    return write_html(summary, refused_by_reason, plots, folder / "report.html")
+    if dashboard is None:
+        totals = MessageTotals(
+            sent=summary.messages.sent,
+            accepted=summary.messages.verified,
+            refused={reason: n for reason, n in refused_by_reason.items() if n},
+        )
+        recorder = from_outcome(market, feeder_kw=summary.feeder.limit_mw * 1000, totals=totals)
+        dashboard = recorder.report_data()
+    embedded = {name: path for name, path in plots.items() if name in EMBEDDED_PLOTS}
+    return write_html(
+        summary, refused_by_reason, embedded, folder / "report.html", dashboard=dashboard
+    )

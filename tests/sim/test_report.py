@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import json
 import re
 from pathlib import Path
 
@@ -161,16 +162,47 @@ def test_the_html_stands_alone_and_escapes_the_data(
 
     assert HOSTILE not in page
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
-    assert "<script" not in page.lower()
-    assert "http://" not in page and "https://" not in page
+    # the scripts are the charts' data, uPlot and the dashboard's script, all inline
+    assert page.lower().count("<script") == 3
+    assert re.findall(r"<script[^>]*>", page) == [
+        '<script type="application/json" id="dashboard-data">',
+        "<script>",
+        "<script>",
+    ]
+    assert not re.search(r"""(src|href)\s*=\s*["']?(https?:|//)""", page, re.IGNORECASE)
+    assert "@import" not in page and not re.search(r"url\(\s*['\"]?(https?:|//)", page)
+    assert "http://" not in page  # uPlot's banner names its https home page, a comment
 
     sources = re.findall(r'<img src="([^"]*)"', page)
-    assert len(sources) == len(report.PLOT_NAMES)
-    for source, name in zip(sources, report.PLOT_NAMES, strict=True):
+    assert len(sources) == len(report.EMBEDDED_PLOTS)
+    for source, name in zip(sources, report.EMBEDDED_PLOTS, strict=True):
         prefix = "data:image/png;base64,"
         assert source.startswith(prefix)
         png = base64.b64decode(source[len(prefix) :], validate=True)
         assert png == (folder / name).read_bytes()
+
+
+def test_the_html_embeds_the_charts_data_as_json_with_no_markup_in_it(
+    runs: tuple[RunOutcome, RunOutcome, Summary], written: tuple[Path, Path]
+) -> None:
+    market, _, summary = runs
+    page = written[1].read_text(encoding="utf-8")
+    found = re.search(
+        r'<script type="application/json" id="dashboard-data">(.*?)</script>', page, re.DOTALL
+    )
+    assert found is not None
+    text = found.group(1)
+    assert "<" not in text and ">" not in text  # so no "</script>" can end it early
+    data = json.loads(text)
+    assert [s["price_usd_per_mwh"] for s in data["state"]["slots"]] == [
+        s.price_usd_per_mwh for s in market.slots
+    ]
+    assert data["state"]["run"]["feeder_kw"] == pytest.approx(LIMIT_MW * 1000)
+    assert data["state"]["totals"]["refused"] == {"bad signature": 3, HOSTILE: 1}
+    assert data["homes"]["home-2"]["house"] == "ranch & <b>barn</b> $\\nosuchcommand$"
+    assert data["homes"]["home-0"]["store_kwh_th"] == market.homes[0].store_kwh_th
+    assert data["books"] == {}  # the results alone have no books: a recorded run's have
+    assert 'id="chart-price-load"' in page and 'data-source="report"' in page
 
 
 def test_write_html_escapes_the_title_and_plot_names(
