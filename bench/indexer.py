@@ -22,8 +22,6 @@ from __future__ import annotations
 
 import base64
 import http.client
-import os
-import random
 import sqlite3
 import statistics
 import subprocess
@@ -33,21 +31,14 @@ import time
 import urllib.parse
 from pathlib import Path
 
-from gridworks.sandbox.avm.assembler import assemble
-from gridworks.sandbox.ed25519 import expand, public_key_of, sign_expanded
+from _ledger_fill import PREFIXES, fill
+
 from gridworks.sandbox.embedded import DEFAULT_TOKEN, EmbeddedSandbox, SandboxConfig
-from gridworks.sandbox.encoding import canonical_msgpack, encode_address, hash_obj
-from gridworks.sandbox.ledger.genesis import GenesisSpec, make_genesis
-from gridworks.sandbox.ledger.ledger import Ledger
-from gridworks.sandbox.ledger.store import Store
+from gridworks.sandbox.encoding import encode_address
 from gridworks.sandbox.server import free_port
 from gridworks.table import format_table
 
 COUNT = 100_000
-SENDERS = 200
-APPS = 10
-PREFIXES = 100
-GROUP = 16
 PAGE = 100
 REPEATS = 40
 COLD_RUNS = 5
@@ -56,85 +47,10 @@ GOAL_COLD_S = 1.0
 GRIDWORKS = str(Path(sys.executable).with_name("gridworks"))
 
 
-class Builder:
-    """Signs and submits groups to an in-process ledger."""
-
-    def __init__(self, ledger: Ledger, seed: bytes) -> None:
-        self.ledger = ledger
-        self.keys: dict[bytes, bytes] = {public_key_of(seed): expand(seed)}
-        self.dev = public_key_of(seed)
-
-    def header(self, sender: bytes, note: bytes) -> dict[str, object]:
-        first = max(1, self.ledger.round - 10)
-        txn: dict[str, object] = {
-            "snd": sender,
-            "fee": 1000,
-            "fv": first,
-            "lv": first + 1000,
-            "gen": self.ledger.genesis_id,
-            "gh": self.ledger.genesis_hash,
-        }
-        if note:
-            txn["note"] = note
-        return txn
-
-    def submit(self, txns: list[dict[str, object]]) -> None:
-        if len(txns) > 1:
-            digests = [hash_obj(b"TX", txn) for txn in txns]
-            group = hash_obj(b"TG", {"txlist": digests})
-            for txn in txns:
-                txn["grp"] = group
-        blobs = []
-        for txn in txns:
-            message = b"TX" + canonical_msgpack(txn)
-            signature = sign_expanded(self.keys[txn["snd"]], message)  # type: ignore[index]
-            blobs.append(canonical_msgpack({"sig": signature, "txn": txn}))
-        self.ledger.submit(b"".join(blobs))
-
-
 def build(path: Path, count: int) -> tuple[list[bytes], list[int]]:
-    """Writes the ledger; returns the sender addresses and the app ids."""
-    document, seeds = make_genesis(GenesisSpec(dev_accounts=1))
-    store = Store(path)
-    Ledger.initialize(store, document)
-    ledger = Ledger(store)
-    builder = Builder(ledger, seeds[0])
-    rng = random.Random(13)
-    program = assemble(b"#pragma version 8\nint 1\n").bytecode
-    apps = []
-    for i in range(APPS):
-        txn = builder.header(builder.dev, f"app {i}".encode())
-        txn.update({"type": "appl", "apap": program, "apsu": program})
-        builder.submit([txn])
-        apps.append(max(ledger.state.apps))
-    senders = []
-    for _ in range(SENDERS):
-        seed = os.urandom(32)
-        builder.keys[public_key_of(seed)] = expand(seed)
-        senders.append(public_key_of(seed))
-    for start in range(0, SENDERS, GROUP):
-        group = []
-        for sender in senders[start : start + GROUP]:
-            txn = builder.header(builder.dev, b"")
-            txn.update({"type": "pay", "rcv": sender, "amt": 10_000_000_000})
-            group.append(txn)
-        builder.submit(group)
-    done = 0
-    while done < count:
-        group = []
-        for _ in range(min(GROUP, count - done)):
-            sender = rng.choice(senders)
-            note = f"n{done % PREFIXES:02d}:{done}".encode()
-            txn = builder.header(sender, note)
-            if done % 10 < 3:
-                txn.update({"type": "appl", "apid": apps[(done // 10) % APPS]})
-            else:
-                txn.update({"type": "pay", "rcv": rng.choice(senders), "amt": 1000 + done})
-            group.append(txn)
-            done += 1
-        builder.submit(group)
-    ledger.close()
-    return senders, apps
+    """Writes the ledger (bench/_ledger_fill.py); returns the sender addresses and the app ids."""
+    filled = fill(path, count)
+    return filled.senders, filled.apps
 
 
 class Client:

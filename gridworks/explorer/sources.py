@@ -26,9 +26,15 @@ class ChainSources:
     def connect(
         cls, algod_url: str, indexer_url: str, algod_token: str, indexer_token: str | None = None
     ) -> ChainSources:
+        """Clients that keep their HTTP connections alive (`keepalive`): a page makes tens of
+        calls."""
+        from .keepalive import KeepAliveAlgodClient, KeepAliveIndexerClient
+
         return cls(
-            AlgodClient(algod_token, algod_url),
-            IndexerClient(algod_token if indexer_token is None else indexer_token, indexer_url),
+            KeepAliveAlgodClient(algod_token, algod_url),
+            KeepAliveIndexerClient(
+                algod_token if indexer_token is None else indexer_token, indexer_url
+            ),
         )
 
 
