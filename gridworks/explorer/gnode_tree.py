@@ -17,15 +17,22 @@ from __future__ import annotations
 import base64
 from dataclasses import dataclass, field
 
+from algosdk.error import AlgodHTTPError
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
 from gridworks.identity.alias import check_alias
-from gridworks.identity.chain import ChainError, FactoryReader, MalformedRecordError
+from gridworks.identity.chain import FactoryReader
 from gridworks.identity.errors import AliasError
-from gridworks.identity.gnode import GNode
-from gridworks.identity.record import RECORD_PREFIX, VALIDATOR_PREFIX
+from gridworks.identity.record import (
+    RECORD_PREFIX,
+    VALIDATOR_PREFIX,
+    Record,
+    RecordError,
+    read_box,
+    record_key,
+)
 
 from .errors import ExplorerError, bad_request, not_found, parse_uint
 from .render import readable, render
@@ -116,7 +123,8 @@ class Entry:
     registered: bool
     context: bool = False
     """An ancestor of the page's first entry, shown so the page reads as a tree."""
-    gnode: GNode | None = None
+    gnode: Record | None = None
+    """The registry record (its role and status are shown)."""
     problem: str | None = None
     """Why the record did not parse (a malformed record)."""
     children: list[Entry] = field(default_factory=list)
@@ -148,16 +156,31 @@ def nest(entries: list[Entry]) -> list[Entry]:
 
 
 def read_records(reader: FactoryReader, entries: list[Entry]) -> None:
-    """Reads the record of each registered entry (one box read each)."""
+    """Reads the record of each registered entry (one box read each) for its role and status.
+
+    The tree decodes each record and checks it names its own box, no more: the full model check
+    (`FactoryReader.gnode`: the alias grammar again, every holder's address checksum) costs about
+    1 ms a record and is done on the GNode's own page."""
     for entry in entries:
         if not entry.registered:
             continue
+        key = record_key(entry.alias)
         try:
-            entry.gnode = reader.gnode(entry.alias)
-        except MalformedRecordError as error:
-            entry.problem = error.problem
-        except ChainError as error:
+            raw = read_box(reader.algod, reader.app_id, key)
+        except AlgodHTTPError as error:
             raise ExplorerError(502, f"the node did not answer: {error}") from None
+        if raw is None:
+            entry.problem = "the record's box is gone"
+            continue
+        try:
+            record = Record.decode(raw)
+        except RecordError as error:
+            entry.problem = str(error)
+            continue
+        if record.alias != entry.alias:
+            entry.problem = f"it names alias {record.alias!r}"
+            continue
+        entry.gnode = record
 
 
 def checked_alias(value: str | None, what: str = "alias") -> str:
