@@ -7,6 +7,8 @@ public algod and indexer APIs.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import click
 
 
@@ -37,6 +39,13 @@ import click
     default=None,
     help="The indexer's API token (env INDEXER_TOKEN) [default: algod's].",
 )
+@click.option(
+    "--app-spec",
+    "app_specs",
+    multiple=True,
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="An ARC-32 or ARC-56 spec (JSON) whose method calls the pages decode; repeatable.",
+)
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option("--port", default=4010, show_default=True, type=click.IntRange(0, 65535))
 def explorer_command(
@@ -44,6 +53,7 @@ def explorer_command(
     indexer_url: str,
     algod_token: str | None,
     indexer_token: str | None,
+    app_specs: tuple[Path, ...],
     host: str,
     port: int,
 ) -> None:
@@ -56,7 +66,11 @@ def explorer_command(
 
     token = algod_token or "a" * 64  # the dev token of the sandbox and LocalNet
     sources = ChainSources.connect(algod_url, indexer_url, token, indexer_token)
-    servers = ServerGroup([Listener(create_explorer_app(sources), host, port)])
+    try:
+        app = create_explorer_app(sources, app_specs=app_specs)
+    except (ValueError, KeyError, OSError) as exc:  # a spec that is no ARC-32/56 JSON
+        raise click.ClickException(f"cannot load the app specs: {exc}") from exc
+    servers = ServerGroup([Listener(app, host, port)])
 
     async def main() -> None:
         loop = asyncio.get_running_loop()

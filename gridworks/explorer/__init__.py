@@ -9,6 +9,7 @@ updates live regions by asking the server for more rendered rows.
 """
 
 from .app import create_explorer_app
+from .app_specs import load_app_spec
 from .sources import ChainSources
 
-__all__ = ["ChainSources", "create_explorer_app"]
+__all__ = ["ChainSources", "create_explorer_app", "load_app_spec"]

@@ -67,3 +67,19 @@ def test_a_wrong_token_is_a_clear_error_page(sandbox) -> None:
     assert page.status_code == 502
     assert "the node did not answer" in page.text
     assert "Invalid API Token" in page.text
+
+
+def test_a_file_that_is_no_app_spec_is_refused_before_serving(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from gridworks.cli import main
+
+    spec = tmp_path / "broken.arc32.json"
+    spec.write_text('{"name": "no methods here"}')
+    result = CliRunner().invoke(main, ["explorer", "--app-spec", str(spec), "--port", "0"])
+    assert result.exit_code == 1
+    assert "cannot load the app specs: not an ARC-32 or ARC-56 spec" in result.output
+    spec.write_text("[1, 2")
+    result = CliRunner().invoke(main, ["explorer", "--app-spec", str(spec), "--port", "0"])
+    assert result.exit_code == 1
+    assert "cannot load the app specs" in result.output
