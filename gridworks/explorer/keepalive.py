@@ -96,6 +96,18 @@ def _message(body: bytes) -> tuple[str, Any]:
         return body.decode("utf-8", "replace"), None
 
 
+def _headers(
+    client: dict[str, str] | None, call: dict[str, str] | None, auth_header: str, token: str
+) -> dict[str, str]:
+    """A request's headers as algosdk builds them: the client's, the call's, then the token."""
+    header = {"User-Agent": "gridworks-explorer", "Connection": "keep-alive"}
+    header.update(client or {})
+    header.update(call or {})
+    if token:
+        header[auth_header] = token
+    return header
+
+
 class KeepAliveAlgodClient(AlgodClient):
     def algod_request(  # type: ignore[override]
         self,
@@ -107,11 +119,8 @@ class KeepAliveAlgodClient(AlgodClient):
         response_format: str | None = "json",
         timeout: int | None = 30,
     ) -> Any:
-        header = {"User-Agent": "gridworks-explorer", "Connection": "keep-alive"}
-        header.update(self.headers or {})
-        header.update(headers or {})
-        if requrl not in constants.no_auth:
-            header[constants.algod_auth_header] = self.algod_token
+        token = self.algod_token if requrl not in constants.no_auth else ""
+        header = _headers(self.headers, headers, constants.algod_auth_header, token)
         status, body = request(
             self.algod_address, method, _target(requrl, params), header, data, timeout or 30
         )
@@ -138,11 +147,8 @@ class KeepAliveIndexerClient(IndexerClient):
         headers: dict[str, str] | None = None,
         timeout: int | None = 30,
     ) -> Any:
-        header = {"User-Agent": "gridworks-explorer", "Connection": "keep-alive"}
-        header.update(self.headers or {})
-        header.update(headers or {})
-        if requrl not in constants.no_auth and self.indexer_token:
-            header[constants.indexer_auth_header] = self.indexer_token
+        token = self.indexer_token if requrl not in constants.no_auth else ""
+        header = _headers(self.headers, headers, constants.indexer_auth_header, token)
         status, body = request(
             self.indexer_address, method, _target(requrl, params), header, data, timeout or 30
         )
