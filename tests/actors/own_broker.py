@@ -1,6 +1,13 @@
-"""A native RabbitMQ node of a test's own: a spare port (never 5672, the shared dev broker),
+"""A native RabbitMQ node of the tests' own: a spare port (never 5672, the shared dev broker),
 state under a temporary directory, started and stopped with ``scripts/broker`` as a user
-would (the helpers of tests/actors/test_broker_script.py)."""
+would (the helpers of tests/actors/test_broker_script.py).
+
+Starting a node takes 10-30 s, so the tests that need one share ONE for the whole pytest run
+(`shared_broker`): started at its first use, started again for a test that finds it stopped
+(a restart test that failed half-way), and ended when pytest ends. Each test keeps to its own
+exchanges, queues, users and vhosts on it; the restart tests stop and start it, and leave it
+started.
+"""
 
 from __future__ import annotations
 
@@ -13,7 +20,7 @@ from pathlib import Path
 
 import pytest
 
-from gridworks.actors import dev_broker
+from gridworks.actors import amqp_probe, broker_admin, dev_broker
 from tests.actors.test_broker_script import (
     SCRIPT,
     clean_env,
@@ -27,6 +34,10 @@ from tests.actors.test_broker_script import (
 class OwnBroker:
     port: int
     env: dict[str, str]
+    root: Path
+    """The temporary directory the node's state lives under (its XDG_STATE_HOME is root/state)."""
+    start_output: str = ""
+    """What the first ``scripts/broker start`` printed (stdout and stderr)."""
 
     @property
     def url(self) -> str:
@@ -35,6 +46,20 @@ class OwnBroker:
     @property
     def node(self) -> str:
         return f"gridworks_{self.port}@localhost"
+
+    @property
+    def state(self) -> Path:
+        """The node's state directory (scripts/broker's rule: per port under XDG_STATE_HOME)."""
+        return self.root / "state" / "gridworks" / "broker" / str(self.port)
+
+    @property
+    def admin(self) -> broker_admin.BrokerAdmin:
+        return broker_admin.admin_for(self.url, environ=self.env)
+
+    @property
+    def running(self) -> bool:
+        """It accepts the dev login now."""
+        return amqp_probe.probe_url(self.url, timeout=2).ok
 
     def run(self, command: str, timeout: float = 300) -> subprocess.CompletedProcess[str]:
         return subprocess.run(
@@ -45,6 +70,8 @@ class OwnBroker:
         """Start (or restart) it; the seconds it took."""
         began = time.monotonic()
         done = self.run("start")
+        if not self.start_output:
+            self.start_output = done.stdout + done.stderr
         assert done.returncode == 0, done.stdout + done.stderr
         return time.monotonic() - began
 
@@ -54,10 +81,13 @@ class OwnBroker:
         assert done.returncode == 0, done.stdout + done.stderr
         return time.monotonic() - began
 
+    def end(self) -> None:
+        """End whatever is left of the node at once (its state is thrown away with `root`)."""
+        end_node(self.node, gently=False)
 
-@contextmanager
-def own_broker(root: Path) -> Iterator[OwnBroker]:
-    """A started broker of the caller's own; its node ended afterwards whatever happened."""
+
+def new_broker(root: Path) -> OwnBroker:
+    """A broker of its own on a spare port, state under `root` (not started yet)."""
     if not native_rabbitmq():
         pytest.skip("no native rabbitmq-server (scripts/broker start installs it)")
     port = spare_port()
@@ -68,9 +98,32 @@ def own_broker(root: Path) -> Iterator[OwnBroker]:
         GRIDWORKS_BROKER_TIMEOUT="240",
         XDG_STATE_HOME=str(root / "state"),
     )
-    broker = OwnBroker(port, env)
+    return OwnBroker(port, env, root)
+
+
+@contextmanager
+def own_broker(root: Path) -> Iterator[OwnBroker]:
+    """A started broker of the caller's own; its node ended afterwards whatever happened."""
+    broker = new_broker(root)
     try:
         broker.start()
         yield broker
     finally:
-        end_node(broker.node)  # SIGTERM (a clean stop), faster than rabbitmqctl's own VM
+        broker.end()
+
+
+_shared: OwnBroker | None = None
+
+
+def shared_broker(request: pytest.FixtureRequest) -> OwnBroker:
+    """The pytest run's own broker, running (see the module docstring)."""
+    global _shared
+    if _shared is None:
+        root = request.getfixturevalue("tmp_path_factory").mktemp("own_broker")
+        broker = new_broker(root)
+        request.config.add_cleanup(broker.end)  # before the start: ended even if it fails
+        _shared = broker
+        broker.start()
+    elif not _shared.running:
+        _shared.start()
+    return _shared

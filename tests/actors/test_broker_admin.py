@@ -2,8 +2,8 @@
 refuses (`gridworks.actors.broker_admin`, `gridworks.actors.routing`).
 
 The broker tests share ONE native RabbitMQ node of their own, started by ``scripts/broker`` on
-a spare port (never 5672, the shared dev broker) with its state under a temporary directory,
-once for the module (10-30 s), and stopped in teardown whatever happened.
+a spare port (never 5672, the shared dev broker) with its state under a temporary directory:
+the pytest run's (tests/actors/own_broker.py; 10-30 s to start), ended when pytest ends.
 """
 
 from __future__ import annotations
@@ -16,15 +16,12 @@ import stat
 import subprocess
 import time
 import uuid
-from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 
 import pika
 import pika.exceptions
 import pytest
 from algosdk.v2client.algod import AlgodClient
-from test_broker_script import SCRIPT, clean_env, end_node, native_rabbitmq, spare_port
 
 from gridworks.actors import broker_admin, dev_broker, routing
 from gridworks.actors.actor import ChainContext
@@ -35,6 +32,7 @@ from gridworks.actors.messages import Dispatch
 from gridworks.actors.scada import Scada
 from gridworks.contracts.provision import Device
 from gridworks.identity.envelope import seal
+from tests.actors.own_broker import OwnBroker, shared_broker
 
 ACCESS_REFUSED = 403
 SCADA = "d1.isone.ver.keene.holly.scada"
@@ -150,47 +148,12 @@ def test_logins_are_written_0600_never_over_a_file_and_read_back(tmp_path: Path)
     assert [p.name for p in tmp_path.iterdir()] == ["logins.json"]
 
 
-# ---- a broker of this module's own ----------------------------------------------------------
-
-
-@dataclass
-class OwnBroker:
-    port: int
-    env: dict[str, str]
-    state: Path
-    start_output: str
-    admin: broker_admin.BrokerAdmin
+# ---- the tests' own broker (shared: tests/actors/own_broker.py) ----------------------------
 
 
 @pytest.fixture(scope="module")
-def own_broker(tmp_path_factory: pytest.TempPathFactory) -> Iterator[OwnBroker]:
-    if not native_rabbitmq():
-        pytest.skip("no native rabbitmq-server (scripts/broker start installs it)")
-    root = tmp_path_factory.mktemp("broker_admin")
-    port = spare_port()
-    assert port != dev_broker.DEFAULT_PORT
-    env = clean_env(
-        GRIDWORKS_BROKER_PORT=str(port),
-        GRIDWORKS_BROKER_BACKEND="native",
-        GRIDWORKS_BROKER_TIMEOUT="240",
-        XDG_STATE_HOME=str(root / "state"),
-    )
-    try:
-        started = subprocess.run(
-            [SCRIPT, "start"], env=env, capture_output=True, text=True, timeout=300
-        )
-        assert started.returncode == 0, started.stdout + started.stderr
-        admin = broker_admin.admin_for(dev_broker.url(port), environ=env)
-        yield OwnBroker(
-            port,
-            env,
-            root / "state" / "gridworks" / "broker" / str(port),
-            started.stdout + started.stderr,
-            admin,
-        )
-    finally:
-        subprocess.run([SCRIPT, "stop"], env=env, capture_output=True, text=True, timeout=120)
-        end_node(f"gridworks_{port}@localhost")
+def own_broker(request: pytest.FixtureRequest) -> OwnBroker:
+    return shared_broker(request)
 
 
 Provisioned = tuple[broker_admin.BrokerLogins, str]
@@ -469,12 +432,21 @@ def test_a_thousand_users_in_one_import_take_seconds(
     aliases = [f"d1.bench.ta{n:04d}" for n in range(1000)]
     vhost = f"bench-{uuid.uuid4().hex[:8]}"
     began = time.perf_counter()
-    logins = own_broker.admin.provision(aliases, vhost=vhost, logins_file=tmp_path / "l.json")
-    took = time.perf_counter() - began
-    with capsys.disabled():
-        print(f"\nprovisioned {len(logins)} broker users (one definitions import) in {took:.2f} s")
-    assert took < 60
-    users = {user["name"] for user in own_broker.admin.request("GET", "/users")}
-    assert set(aliases) <= users
-    assert len(broker_admin.read_logins(tmp_path / "l.json")) == 1000
-    connect_as(logins, aliases[-1]).close()
+    try:
+        logins = own_broker.admin.provision(aliases, vhost=vhost, logins_file=tmp_path / "l.json")
+        took = time.perf_counter() - began
+        with capsys.disabled():
+            print(
+                f"\nprovisioned {len(logins)} broker users (one definitions import) in {took:.2f} s"
+            )
+        assert took < 60
+        users = {user["name"] for user in own_broker.admin.request("GET", "/users")}
+        assert set(aliases) <= users
+        assert len(broker_admin.read_logins(tmp_path / "l.json")) == 1000
+        connect_as(logins, aliases[-1]).close()
+    finally:
+        # The broker is shared (tests/actors/own_broker.py): leave no thousand users on it.
+        # (scripts/broker start's wait for its admin, `list_users | awk | grep -q` under
+        # pipefail, never ends on a node with that many: awk dies of SIGPIPE.)
+        own_broker.admin.delete_users(aliases)
+        own_broker.admin.delete_vhost(vhost)

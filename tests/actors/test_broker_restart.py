@@ -1,9 +1,10 @@
 """A broker restart in the middle of a telemetry stream loses nothing confirmed and hands
 nothing twice to a handler, and the stream carries on with no one's help.
 
-The broker is a native node of this test's own (tests/actors/own_broker.py: a spare port,
-state under a temporary directory), stopped and started with ``scripts/broker`` while a
-certified Scada streams numbered readings to its AtomicTNode over one `ActorHost`.
+The broker is a native node of the tests' own (tests/actors/own_broker.py: a spare port, state
+under a temporary directory; shared with the other tests that need one), stopped and started
+with ``scripts/broker`` while a certified Scada streams numbered readings to its AtomicTNode
+over one `ActorHost`.
 """
 
 from __future__ import annotations
@@ -12,7 +13,6 @@ import asyncio
 import dataclasses
 import time
 from collections.abc import Callable, Iterator
-from pathlib import Path
 
 import pytest
 
@@ -24,7 +24,7 @@ from gridworks.actors.scada import Scada
 from gridworks.identity.envelope import now_ms
 from gridworks.sandbox import Network
 from tests.actors.fleet import Events, Fleet, make_fleet
-from tests.actors.own_broker import OwnBroker, own_broker
+from tests.actors.own_broker import OwnBroker, shared_broker
 
 pytestmark = pytest.mark.broker
 
@@ -33,9 +33,8 @@ SENDERS = 8
 
 
 @pytest.fixture
-def broker(tmp_path: Path) -> Iterator[OwnBroker]:
-    with own_broker(tmp_path) as started:
-        yield started
+def broker(request: pytest.FixtureRequest) -> OwnBroker:
+    return shared_broker(request)
 
 
 @pytest.fixture
@@ -75,12 +74,13 @@ def test_a_broker_restart_mid_stream_loses_and_doubles_nothing(
                 await scada.send(atn.alias, reading, ttl_ms=120_000)
             except Exception as error:  # noqa: BLE001 - recorded, and the test fails on it
                 failed.append((number, error))
-                continue
+                return  # (not on to the next number: a send that fails at once would spin)
             confirmed.append((time.monotonic(), number))
 
     async def until(condition: Callable[[], bool], timeout: float) -> None:
         deadline = time.monotonic() + timeout
         while not condition():
+            assert not failed, f"a send failed: {failed[0]!r}"
             assert time.monotonic() < deadline, f"timed out after {timeout} s"
             await asyncio.sleep(0.01)
 

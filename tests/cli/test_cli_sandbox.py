@@ -74,7 +74,11 @@ def test_signals_stop_it_cleanly(start: Start, tmp_path: Path, sig: int) -> None
     box = start("--data-dir", str(tmp_path / "data"))
     ready = box.wait_ready()
     assert box.stop(sig) == 0
-    assert box.stdout == [box.ready_line, "sandbox stopped"]
+    assert box.stdout == [
+        box.ready_line,
+        f"explorer: {ready['algod']}/explorer/",
+        "sandbox stopped",
+    ]
     assert not any("Traceback" in line for line in box.stderr), box.stderr
     assert _refuses_connections(ready["algod"])
 

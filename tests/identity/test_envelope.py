@@ -266,7 +266,7 @@ def test_payload_must_be_an_object_and_message_must_have_exactly_two_parts() -> 
 VALID = make().wire
 
 
-@settings(max_examples=400, suppress_health_check=[HealthCheck.too_slow], deadline=None)
+@settings(max_examples=200, suppress_health_check=[HealthCheck.too_slow], deadline=None)
 @given(st.binary(max_size=600))
 def test_random_bytes_only_ever_give_envelope_errors(junk: bytes) -> None:
     for candidate in (junk, VALID[:88] + junk, VALID[: len(VALID) // 2] + junk + b"}"):
@@ -276,7 +276,7 @@ def test_random_bytes_only_ever_give_envelope_errors(junk: bytes) -> None:
             assert isinstance(error.reason, RejectReason)
 
 
-@settings(max_examples=400, suppress_health_check=[HealthCheck.too_slow], deadline=None)
+@settings(max_examples=200, suppress_health_check=[HealthCheck.too_slow], deadline=None)
 @given(st.data())
 def test_mutated_envelopes_parse_or_give_envelope_errors(data: st.DataObject) -> None:
     wire = bytearray(VALID)

@@ -293,7 +293,7 @@ signed_maps = st.fixed_dictionaries(
 )
 
 FUZZ = settings(
-    max_examples=200,
+    max_examples=100,
     deadline=None,
     database=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],

@@ -189,7 +189,7 @@ def typed_programs(draw: st.DrawFn) -> str:
     return f"#pragma version {version}\n" + "\n".join(chunks) + "\nint 1\n"
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(typed_programs())
 def test_generated_programs_disassemble_to_text_of_the_same_bytes(source: str) -> None:
     round_trip(source)
@@ -212,7 +212,7 @@ def any_instructions(draw: st.DrawFn) -> str:
     return "\n".join(lines) + "\n"
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(any_instructions())
 def test_any_opcodes_round_trip_with_type_tracking_off(source: str) -> None:
     code = assemble(source).bytecode

@@ -1,9 +1,8 @@
 """Fuzzing: random bytes and random instruction sequences only ever pass, reject or raise
-LogicError, within budget, quickly, and leave only well-formed values on the stack."""
+LogicError, within budget (so they end), and leave only well-formed values on the stack. How
+fast the evaluator is, bench/avm_evaluator.py measures; no test here times it."""
 
 from __future__ import annotations
-
-import time
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -17,9 +16,8 @@ from gridworks.sandbox.avm.views import GroupView
 from gridworks.sandbox.avm.wire import encode_int16, encode_varuint
 from gridworks.sandbox.ledger.transaction import parse_transaction
 
-FUZZ = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+FUZZ = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 BUDGET = 2_000
-SECONDS = 1.0
 
 GROUP = GroupView(
     [
@@ -41,7 +39,6 @@ def assert_well_formed(ctx: EvalContext) -> None:
 
 def run_safely(program: bytes, mode: Mode, args: list[bytes] | None = None) -> None:
     ctx = EvalContext(mode, budget=Budget(BUDGET), group=GROUP, args=args or [])
-    started = time.perf_counter()
     try:
         result = evaluate(program, ctx)
     except LogicError as error:
@@ -50,7 +47,6 @@ def run_safely(program: bytes, mode: Mode, args: list[bytes] | None = None) -> N
         assert result.passed == (result.top != 0)
         assert len(ctx.stack) == 1
         assert all(len(v) <= 4096 for v in ctx.stack if type(v) is bytes)  # type: ignore[arg-type]
-    assert time.perf_counter() - started < SECONDS
     assert 0 <= ctx.cost <= BUDGET
     assert ctx.budget.remaining == BUDGET - ctx.cost
     assert_well_formed(ctx)

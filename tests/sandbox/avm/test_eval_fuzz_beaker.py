@@ -1,8 +1,7 @@
 """Fuzzing the evaluator with mutated Beaker programs: whatever the bytes, an app call ends in
-pass, reject or a LogicError, within its budget and quickly."""
+pass, reject or a LogicError, within its budget (so it ends; bench/avm_evaluator.py measures speed)."""
 
 # No `from __future__ import annotations`: PyTeal reads the ABI types from live annotations.
-import time
 from functools import cache
 
 import pyteal as pt
@@ -17,9 +16,8 @@ from gridworks.sandbox.avm.errors import LogicError
 from gridworks.sandbox.avm.evaluator import evaluate
 from gridworks.sandbox.avm.memory_state import MemoryState
 
-FUZZ = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+FUZZ = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 BUDGET = 700
-SECONDS = 1.0
 
 
 class CounterState:
@@ -55,14 +53,12 @@ def run_call(program: bytes, args: list[bytes]) -> None:
     kw = app_kw(state, Txn(app_args=args, application_id=APP))
     mode = kw.pop("mode")
     ctx = EvalContext(mode, budget=Budget(BUDGET), **kw)
-    started = time.perf_counter()
     try:
         result = evaluate(program, ctx)
     except LogicError as error:
         assert error.reason
     else:
         assert result.passed == (result.top != 0)
-    assert time.perf_counter() - started < SECONDS
     assert 0 <= ctx.cost <= BUDGET
 
 
