@@ -19,6 +19,8 @@ from .tables import (
     FREEZE_TARGET,
     RECEIVER,
     SENDER,
+    sql_u64,
+    u64_range,
     unpack,
 )
 
@@ -196,7 +198,7 @@ def _add_txn_filters(q: TxnQuery, where: list[str], args: list[Any], index: str)
         if value is not None:
             plain = column != "sig" or index == "ix_txns_sig"
             where.append(f"{'' if plain else '+'}t.{column} = ?")
-            args.append(value)
+            args.append(sql_u64(value) if column in ("app", "asset") else value)
     if q.rekey_to:
         where.append("t.rekey = 1")
     if q.note_prefix:
@@ -209,12 +211,11 @@ def _add_txn_filters(q: TxnQuery, where: list[str], args: list[Any], index: str)
             args.append(upper)
     # with an asset id, amounts are in the asset; else in microAlgos
     amount = "t.asset_amount" if q.asset is not None else "t.algos"
-    if q.currency_gt is not None:
-        where.append(f"{amount} > ?")
-        args.append(q.currency_gt)
-    if q.currency_lt is not None:
-        where.append(f"{amount} < ?")
-        args.append(q.currency_lt)
+    for op, bound in ((">", q.currency_gt), ("<", q.currency_lt)):
+        if bound is not None:
+            sql, values = u64_range(amount, op, bound)
+            where.append(sql)
+            args.extend(values)
 
 
 def load(db: sqlite3.Connection, positions: list[Position], entries: bool = False) -> list[Found]:

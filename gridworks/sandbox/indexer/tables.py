@@ -180,6 +180,34 @@ def tree(txn: dict[str, Any], ad: dict[str, Any]) -> Iterator[tuple[dict, dict]]
         yield from tree(inner["txn"], inner_ad)
 
 
+U64_HIGH = 2**63
+"""uint64 values from here up do not fit SQLite's signed 64-bit INTEGER."""
+
+
+def sql_u64(value: int | None) -> int | None:
+    """A uint64 as the ix_txns columns store it: values from 2**63 up wrap to negative integers
+    (two's complement), so every uint64 fits and equality stays exact. An amount or an id that
+    large is rare but legal (a transfer of an asset whose total is 2**64-1, a zero transfer of
+    an asset id no one created), and must not fail the block. Range filters use
+    `u64_range`."""
+    return value - 2**64 if value is not None and value >= U64_HIGH else value
+
+
+def u64_range(column: str, op: str, value: int) -> tuple[str, list[int]]:
+    """SQL for `column op value` (op "<" or ">") over `sql_u64`-stored uint64 values."""
+    if op == ">":
+        if value < U64_HIGH:
+            return f"({column} > ? OR {column} < 0)", [value]
+        return f"({column} < 0 AND {column} > ?)", [value - 2**64]
+    if op == "<":
+        if value > U64_HIGH:
+            return f"({column} >= 0 OR {column} < ?)", [value - 2**64]
+        if value == U64_HIGH:
+            return f"{column} >= 0", []
+        return f"({column} >= 0 AND {column} < ?)", [value]
+    raise ValueError(f"op must be < or >, not {op!r}")
+
+
 def _txn_row(
     round_: int, root: int, intra: int, txn: dict[str, Any], ad: dict[str, Any]
 ) -> tuple[Any, ...]:
@@ -199,6 +227,7 @@ def _txn_row(
     elif typ == "pay":
         algos = txn.get("amt", 0)
     note, group = txn.get("note"), txn.get("grp")
+    app, asset, algos, asset_amount = (sql_u64(v) for v in (app, asset, algos, asset_amount))
     return (
         round_, root, intra, typ, app, asset, algos, asset_amount, bytes(note) if note else None,
         1 if txn.get("rekey") else None, bytes(group) if group else None,

@@ -268,3 +268,33 @@ def test_a_key_registration(
     found = indexer.search_transactions(address=sender.address, txn_type="keyreg")
     assert ids(found) == [offline.get_txid()]
     assert found["transactions"][0]["keyreg-transaction"] == {"non-participation": False}
+
+
+def test_uint64_amounts_and_ids_past_2_63_are_indexed_and_filtered(
+    algod: AlgodClient, indexer: IndexerClient, account_factory: Factory
+) -> None:
+    """SQLite's INTEGER is signed: the largest amounts and ids must neither fail the block (it
+    did: HTTP 500, found by the malformed-input fuzzer) nor be lost to the filters."""
+    from indexer_helpers import create_asset, opt_in_asset, transfer_asset
+
+    top = 2**64 - 1
+    sender, target = account_factory(), account_factory()
+    asset_id = create_asset(algod, sender, total=top)
+    opt_in_asset(algod, target, asset_id)
+    everything = transfer_asset(algod, sender, target.address, asset_id, top)
+    small = transfer_asset(algod, target, sender.address, asset_id, 7)
+    search = indexer.search_transactions
+    assert ids(search(asset_id=asset_id, min_amount=2**63)) == [everything]
+    assert ids(search(asset_id=asset_id, min_amount=2**63 - 1)) == [everything]
+    assert ids(search(asset_id=asset_id, min_amount=top - 1)) == [everything]
+    assert ids(search(asset_id=asset_id, min_amount=top)) == []
+    assert ids(search(asset_id=asset_id, max_amount=2**63, min_amount=1)) == [small]
+    assert ids(search(asset_id=asset_id, max_amount=top, min_amount=1)) == [small]
+    assert set(ids(search(asset_id=asset_id, min_amount=1))) == {everything, small}
+
+    # a zero transfer of an asset id no one created is valid (nothing moves)
+    ghost = transaction.AssetTransferTxn(sender.address, sp(algod), target.address, 0, top)
+    (confirmed,) = send(algod, ghost, signers=[sender])
+    found = ids(search(asset_id=top))
+    assert found == [ghost.get_txid()], confirmed
+    assert ids(search(asset_id=top - 1)) == []
