@@ -74,10 +74,13 @@ def routes(sources: ChainSources) -> list[BaseRoute]:
 
     def live_blocks(request: Request) -> Response:
         """Rendered rows of the blocks after `after` (at most a page), for live.js; the header
-        X-Live-After is the cursor for the next call."""
+        X-Live-After is the cursor for the next call, and X-Live-Reset says the chain is now
+        shorter than the cursor (a sandbox revert or reset), so the page reloads."""
         after = parse_uint(request.query_params.get("after"), "after")
         last = _last_round(sources)
-        if last <= after:
+        if last < after:  # the chain went back (a revert or reset): the page starts again
+            return HTMLResponse("", headers={"X-Live-After": str(last), "X-Live-Reset": "1"})
+        if last == after:
             html = ""
         else:
             oldest = max(after + 1, last - PAGE + 1)

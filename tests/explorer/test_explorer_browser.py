@@ -127,3 +127,23 @@ def search(page: Page, query: Any) -> None:
     box.fill(str(query))
     box.press("Enter")
     page.wait_for_load_state()
+
+
+def test_the_block_list_starts_again_after_a_revert(
+    browser_page: Page, fresh_chain: Network
+) -> None:
+    """A sandbox revert takes the chain back under the page's cursor: the page reloads and
+    shows the chain as it now is (fresh_chain: a sandbox of its own, not the session's)."""
+    box = fresh_chain.sandbox
+    assert box is not None and box.explorer_address
+    snapshot = box.snapshot()
+    funder = fresh_chain.dev_accounts()[0]
+    fresh_chain.new_account(funder=funder)
+    fresh_chain.new_account(funder=funder)
+    last = int(fresh_chain.algod.status()["last-round"])
+    browser_page.goto(box.explorer_address)
+    expect(browser_page.locator("#last-round")).to_have_text(str(last))
+    expect(browser_page.locator(f'#blocks tr[data-round="{last}"]')).to_have_count(1)
+    box.revert(snapshot.id)
+    expect(browser_page.locator("#last-round")).to_have_text(str(snapshot.round))
+    expect(browser_page.locator(f'#blocks tr[data-round="{last}"]')).to_have_count(0)

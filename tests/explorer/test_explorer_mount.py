@@ -114,3 +114,16 @@ def test_sandbox_start_prints_the_explorers_address(start: Start) -> None:  # no
     assert line == f"explorer: {match['algod']}/explorer/"
     assert httpx.get(line.removeprefix("explorer: ")).status_code == 200
     box.stop()
+
+
+def test_a_cursor_past_the_chain_asks_the_page_to_start_again(
+    explorer: str, network: Network, client: httpx.Client
+) -> None:
+    """After a sandbox revert or reset the chain is shorter than the page's cursor."""
+    last = network.algod.status()["last-round"]
+    answer = client.get(explorer + f"live/blocks?after={last + 100}")
+    assert answer.status_code == 200
+    assert answer.text == ""
+    assert answer.headers["X-Live-Reset"] == "1"
+    assert int(answer.headers["X-Live-After"]) >= last
+    assert "X-Live-Reset" not in client.get(explorer + f"live/blocks?after={last}").headers

@@ -1,6 +1,7 @@
 // Live regions of the explorer. A <tbody data-live="URL" data-after="N"> asks URL?after=N every
 // second; the server answers rows it has rendered (and escaped) and X-Live-After, the next
-// cursor. New rows go on top; the region keeps at most data-keep rows. The script inserts only
+// cursor. New rows go on top; the region keeps at most data-keep rows. X-Live-Reset (the chain
+// went back: a sandbox revert or reset) reloads the page. The script inserts only
 // the server's own HTML, never a value of its own making.
 (function () {
   "use strict";
@@ -10,6 +11,7 @@
     fetch(url, { headers: { "Accept": "text/html" } })
       .then(function (response) {
         if (!response.ok) { throw new Error("live update: HTTP " + response.status); }
+        if (response.headers.get("X-Live-Reset")) { window.location.reload(); return ["", null]; }
         var next = response.headers.get("X-Live-After");
         return response.text().then(function (html) { return [html, next]; });
       })
