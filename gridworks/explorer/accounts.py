@@ -5,14 +5,15 @@ from __future__ import annotations
 
 from typing import Any
 
+from algosdk.error import AlgodHTTPError
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
 from .abi_decode import is_address
 from .applications import state_rows
-from .errors import bad_request
-from .paging import PAGE, page, token
+from .errors import ExplorerError, bad_request
+from .paging import PAGE, page, token, units
 from .render import readable, render
 from .sources import ChainSources, as_dict, read
 
@@ -35,6 +36,31 @@ def _named(params: dict[str, Any]) -> dict[str, str]:
         if "unit-name-b64" in params
         else params.get("unit-name", ""),
     }
+
+
+def held_rows(sources: ChainSources, holdings: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """A page of holdings with each asset's name, unit name and amount in whole units (one algod
+    read per asset on the page; a destroyed asset keeps its base units and says so)."""
+    rows = []
+    for holding in holdings:
+        asset_id = int(holding["asset-id"])
+        try:
+            params = as_dict(sources.algod.asset_info(asset_id)).get("params", {})
+        except AlgodHTTPError as error:
+            if error.code != 404:
+                raise ExplorerError(502, f"the node did not answer: {error}") from None
+            params = None
+        rows.append(
+            {
+                "id": asset_id,
+                **(_named(params) if params is not None else {"name": "", "unit": ""}),
+                "amount": units(holding.get("amount"), int(params.get("decimals", 0)))
+                if params is not None
+                else f"{holding.get('amount', 0):,} (base units; the asset was destroyed)",
+                "frozen": bool(holding.get("is-frozen")),
+            }
+        )
+    return rows
 
 
 def routes(sources: ChainSources) -> list[BaseRoute]:
@@ -113,6 +139,7 @@ def routes(sources: ChainSources) -> list[BaseRoute]:
             address=address,
             info=info,
             assets=assets,
+            held=held_rows(sources, assets.rows),
             created=created,
             created_rows=created_rows,
             apps=apps,

@@ -178,6 +178,10 @@ def test_account_page_lists_what_it_made(
     assert f'/asset/{asset_id}"' in page and f'/app/{stateful_app.app_id}"' in page
     assert f'/txn/{payment.txid}"' in page
     assert_shown_as_text(page, ASSET_NAME, UNIT_NAME)
+    held = page.split('id="assets-held"')[1].split("</table>")[0]
+    assert f'/asset/{asset_id}"' in held
+    assert "10,000.00" in held  # 1,000,000 base units at 2 decimals: the creator holds all
+    assert_shown_as_text(held, ASSET_NAME, UNIT_NAME)
 
 
 def test_lists_are_paged_with_the_next_token(web: httpx.Client, batch: Batch) -> None:
