@@ -8,8 +8,23 @@ note, asset name or alias holding markup is shown as text; a little script (stat
 updates live regions by asking the server for more rendered rows.
 """
 
-from .app import create_explorer_app
-from .app_specs import load_app_spec
-from .sources import ChainSources
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .app import create_explorer_app
+    from .app_specs import load_app_spec
+    from .sources import ChainSources
 
 __all__ = ["ChainSources", "create_explorer_app", "load_app_spec"]
+
+_WHERE = {"ChainSources": "sources", "create_explorer_app": "app", "load_app_spec": "app_specs"}
+
+
+def __getattr__(name: str) -> Any:
+    """The exports, imported when first asked for: `gridworks.explorer.mount` (which the sandbox
+    imports at start) must not pull in Jinja2 and the pages."""
+    if name not in _WHERE:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    from importlib import import_module
+
+    return getattr(import_module(f".{_WHERE[name]}", __name__), name)

@@ -7,10 +7,9 @@ from collections.abc import Iterable
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
-from starlette.responses import RedirectResponse, Response
+from starlette.responses import Response
 from starlette.routing import BaseRoute, Mount
 from starlette.staticfiles import StaticFiles
-from starlette.types import ASGIApp, Receive, Scope, Send
 
 from . import accounts, applications, assets, blocks, search, transactions
 from .app_specs import AppSpec, AppSpecs, AppSpecSource
@@ -18,9 +17,6 @@ from .errors import ExplorerError
 from .gnodes import routes as gnode_routes
 from .render import render
 from .sources import ChainSources
-
-PREFIX = "/explorer"
-"""Where the sandbox serves the explorer, on the algod port."""
 
 
 def create_explorer_app(
@@ -60,20 +56,3 @@ async def _http_error(request: Request, exc: Exception) -> Response:
     return render(
         request, "error.html", status=exc.status_code, status_code=exc.status_code, message=message
     )
-
-
-def with_explorer(app: ASGIApp, explorer: ASGIApp, prefix: str = PREFIX) -> ASGIApp:
-    """`app`, with requests under `prefix` going to `explorer` instead (ahead of `app`'s token
-    check: a browser sends no API token; the explorer reads with its own)."""
-    mounted = Starlette(routes=[Mount(prefix, app=explorer)])
-
-    async def dispatch(scope: Scope, receive: Receive, send: Send) -> None:
-        path = scope.get("path", "") if scope["type"] == "http" else ""
-        if path == prefix:
-            await RedirectResponse(prefix + "/")(scope, receive, send)
-        elif path.startswith(prefix + "/"):
-            await mounted(scope, receive, send)
-        else:
-            await app(scope, receive, send)
-
-    return dispatch

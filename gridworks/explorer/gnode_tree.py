@@ -17,22 +17,14 @@ from __future__ import annotations
 import base64
 from dataclasses import dataclass, field
 
-from algosdk.error import AlgodHTTPError
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
 from gridworks.identity.alias import check_alias
-from gridworks.identity.chain import FactoryReader
+from gridworks.identity.chain import ChainError, FactoryReader, MalformedRecordError
 from gridworks.identity.errors import AliasError
-from gridworks.identity.record import (
-    RECORD_PREFIX,
-    VALIDATOR_PREFIX,
-    Record,
-    RecordError,
-    read_box,
-    record_key,
-)
+from gridworks.identity.record import RECORD_PREFIX, VALIDATOR_PREFIX, Record
 
 from .errors import ExplorerError, bad_request, not_found, parse_uint
 from .render import readable, render
@@ -158,29 +150,25 @@ def nest(entries: list[Entry]) -> list[Entry]:
 def read_records(reader: FactoryReader, entries: list[Entry]) -> None:
     """Reads the record of each registered entry (one box read each) for its role and status.
 
-    The tree decodes each record and checks it names its own box, no more: the full model check
-    (`FactoryReader.gnode`: the alias grammar again, every holder's address checksum) costs about
-    1 ms a record and is done on the GNode's own page."""
+    The tree decodes each record (`FactoryReader.record`) and checks it names its own box, no
+    more: the full model check (`FactoryReader.gnode`: the alias grammar again, every holder's
+    address checksum) costs about 1 ms a record and is done on the GNode's own page."""
     for entry in entries:
         if not entry.registered:
             continue
-        key = record_key(entry.alias)
         try:
-            raw = read_box(reader.algod, reader.app_id, key)
-        except AlgodHTTPError as error:
+            record = reader.record(entry.alias)
+        except MalformedRecordError as error:
+            entry.problem = error.problem
+            continue
+        except ChainError as error:
             raise ExplorerError(502, f"the node did not answer: {error}") from None
-        if raw is None:
+        if record is None:
             entry.problem = "the record's box is gone"
-            continue
-        try:
-            record = Record.decode(raw)
-        except RecordError as error:
-            entry.problem = str(error)
-            continue
-        if record.alias != entry.alias:
+        elif record.alias != entry.alias:
             entry.problem = f"it names alias {record.alias!r}"
-            continue
-        entry.gnode = record
+        else:
+            entry.gnode = record
 
 
 def checked_alias(value: str | None, what: str = "alias") -> str:

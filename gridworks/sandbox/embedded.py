@@ -100,22 +100,26 @@ class EmbeddedSandbox:
         )
 
     def _with_explorer(self, algod_app: ASGIApp) -> ASGIApp:
-        """The explorer's pages beside algod's API; they read through this sandbox's own algod
-        and indexer over HTTP, as they would read any node's."""
-        from gridworks.explorer import ChainSources, create_explorer_app
-        from gridworks.explorer.app import with_explorer
+        """The explorer's pages beside algod's API, built on their first request; they read
+        through this sandbox's own algod and indexer over HTTP, as they would read any node's."""
+        from gridworks.explorer.mount import with_explorer
 
-        sources = ChainSources.connect(
-            self.algod_address, self.indexer_address, self.config.algod_token
-        )
-        return with_explorer(algod_app, create_explorer_app(sources))
+        def build() -> ASGIApp:
+            from gridworks.explorer import ChainSources, create_explorer_app
+
+            sources = ChainSources.connect(
+                self.algod_address, self.indexer_address, self.config.algod_token
+            )
+            return create_explorer_app(sources)
+
+        return with_explorer(algod_app, build)
 
     @property
     def explorer_address(self) -> str | None:
         """The explorer's first page, or None when it is turned off."""
         if not self.config.explorer:
             return None
-        from gridworks.explorer.app import PREFIX
+        from gridworks.explorer.mount import PREFIX
 
         return f"{self.algod_address}{PREFIX}/"
 

@@ -15,6 +15,7 @@ from algosdk.v2client.algod import AlgodClient
 from gridworks.contracts.provision import Device, FactorySetup, provision_device
 from gridworks.explorer.gnode_tree import Registry, nest, read_records, walk
 from gridworks.identity.certificates import CertificateKind
+from gridworks.identity.chain import FactoryReader
 from gridworks.sandbox import DevAccount, Network
 from tests.conftest import send
 from tests.explorer.chain_objects import create_stateful_app
@@ -224,11 +225,10 @@ def test_a_page_of_a_thousand_gnodes_reads_only_the_records_it_shows() -> None:
             reads.append(name.decode().removeprefix("g"))
             return {"value": base64.b64encode(b"not read from a chain").decode()}
 
-    class Reader:
+    class Chain:
         algod = CountingAlgod()
-        app_id = 1
 
-    read_records(Reader(), page)  # type: ignore[arg-type]
+    read_records(FactoryReader(Chain(), 1), page)  # type: ignore[arg-type]
     assert reads == [e.alias for e in page if e.registered]
     assert len(reads) == 50
     assert all(e.problem and e.problem.startswith("undecodable") for e in page if e.registered)

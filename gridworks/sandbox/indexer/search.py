@@ -188,8 +188,8 @@ def _add_txn_filters(q: TxnQuery, where: list[str], args: list[Any], index: str)
     Unary + keeps the planner off the note and sig indexes; `search` names them when they pay.
     """
     for column, value in (
-        ("app", q.app),
-        ("asset", q.asset),
+        ("app", sql_u64(q.app)),
+        ("asset", sql_u64(q.asset)),
         ("typ", q.typ),
         ("sig", q.sig),
         ("txid", q.txid),
@@ -198,7 +198,7 @@ def _add_txn_filters(q: TxnQuery, where: list[str], args: list[Any], index: str)
         if value is not None:
             plain = column != "sig" or index == "ix_txns_sig"
             where.append(f"{'' if plain else '+'}t.{column} = ?")
-            args.append(sql_u64(value) if column in ("app", "asset") else value)
+            args.append(value)
     if q.rekey_to:
         where.append("t.rekey = 1")
     if q.note_prefix:
