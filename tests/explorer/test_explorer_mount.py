@@ -127,3 +127,25 @@ def test_a_cursor_past_the_chain_asks_the_page_to_start_again(
     assert answer.headers["X-Live-Reset"] == "1"
     assert int(answer.headers["X-Live-After"]) >= last
     assert "X-Live-Reset" not in client.get(explorer + f"live/blocks?after={last}").headers
+
+
+def test_a_sandbox_imports_the_explorer_only_when_a_page_is_asked_for() -> None:
+    import subprocess
+    import sys
+
+    probe = """
+import sys
+from gridworks.sandbox import EmbeddedSandbox, SandboxConfig
+from gridworks.sandbox.server import free_port
+import httpx
+config = SandboxConfig(
+    data_dir=None, algod_port=free_port(), kmd_port=free_port(), indexer_port=free_port()
+)
+with EmbeddedSandbox(config) as box:
+    before = "jinja2" in sys.modules or "gridworks.explorer.app" in sys.modules
+    page = httpx.get(box.explorer_address)
+    print(before, page.status_code, "jinja2" in sys.modules)
+"""
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["False", "200", "True"]
