@@ -43,10 +43,8 @@ import argparse
 import asyncio
 import os
 import platform
-import random
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -92,24 +90,6 @@ def native_rabbitmq() -> bool:
         return True
     path = f"{os.environ.get('PATH', '')}:/usr/sbin:/usr/local/sbin"
     return shutil.which("rabbitmq-server", path=path) is not None
-
-
-def port_free(port: int) -> bool:
-    with socket.socket() as sock:
-        try:
-            sock.bind(("127.0.0.1", port))
-        except OSError:
-            return False
-    return True
-
-
-def spare_port() -> int:
-    for _ in range(200):
-        port = random.randrange(20000, dev_broker.MAX_PORT + 1)
-        companions = (dev_broker.management_port(port), dev_broker.dist_port(port))
-        if port != dev_broker.DEFAULT_PORT and port_free(port) and all(map(port_free, companions)):
-            return port
-    raise RuntimeError("no spare port found")
 
 
 def clean_env(**changes: str) -> dict[str, str]:
@@ -346,7 +326,7 @@ def main() -> None:
     if not native_rabbitmq():
         sys.exit("no native rabbitmq-server (scripts/broker start installs it)")
     scratch = Path(tempfile.mkdtemp(prefix="gridworks-broker-restart-"))
-    port = spare_port()
+    port = dev_broker.spare_port()
     node = Node(
         port,
         clean_env(

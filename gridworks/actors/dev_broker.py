@@ -26,11 +26,14 @@ password it generates at the first start and keeps in ``<state dir>/admin-creden
 from __future__ import annotations
 
 import base64
+import functools
 import hashlib
 import json
 import os
+import random
 import secrets
 import shlex
+import socket
 import sys
 import tempfile
 from collections.abc import Mapping
@@ -78,6 +81,61 @@ def management_port(broker_port: int = DEFAULT_PORT) -> int:
 def dist_port(broker_port: int = DEFAULT_PORT) -> int:
     """The Erlang distribution port of the native node on AMQP port `broker_port`."""
     return broker_port + DIST_PORT_OFFSET
+
+
+EPHEMERAL_RANGE_FILE = Path("/proc/sys/net/ipv4/ip_local_port_range")
+LINUX_EPHEMERAL_DEFAULT = range(32768, 61000)
+
+
+def ephemeral_ports(source: Path = EPHEMERAL_RANGE_FILE) -> range:
+    """The ports the kernel hands out to sockets bound to port 0 and to outgoing connections
+    (Linux's ``ip_local_port_range``; its default where that cannot be read)."""
+    try:
+        low, high = (int(word) for word in source.read_text().split())
+    except (OSError, ValueError):
+        return LINUX_EPHEMERAL_DEFAULT
+    return range(low, high + 1)
+
+
+def port_free(candidate: int) -> bool:
+    """Nothing holds `candidate` on 127.0.0.1 now."""
+    with socket.socket() as sock:
+        try:
+            sock.bind((HOST, candidate))
+        except OSError:
+            return False
+    return True
+
+
+def spare_port(rng: random.Random | None = None, ephemeral: range | None = None) -> int:
+    """A free AMQP port for a broker of one's own whose management and distribution ports are
+    free too, never 5672, and, where the kernel leaves room, none of the three among its
+    ephemeral ports.
+
+    Why outside them: a broker that is stopped and started again must find its ports still
+    free, and any process's outgoing connection or server on port 0 may take an ephemeral port
+    in the meantime (a restarted node then dies with ``eaddrinuse``). With Linux's default
+    range (32768-60999) that leaves AMQP ports 1024-12767.
+    """
+    pick = rng or random.Random()
+    pool = _calm_ports(ephemeral_ports() if ephemeral is None else ephemeral)
+    for _ in range(200):
+        amqp = pick.choice(pool)
+        if amqp != DEFAULT_PORT and all(map(port_free, _companions(amqp))):
+            return amqp
+    raise RuntimeError("no spare broker port found (200 tries)")
+
+
+def _companions(amqp: int) -> tuple[int, int, int]:
+    return amqp, management_port(amqp), dist_port(amqp)
+
+
+@functools.cache
+def _calm_ports(ephemeral: range) -> tuple[int, ...]:
+    """AMQP ports none of whose three ports is ephemeral; every usable one if there is none."""
+    usable = range(1024, MAX_PORT + 1)
+    calm = tuple(p for p in usable if not any(c in ephemeral for c in _companions(p)))
+    return calm or tuple(usable)
 
 
 def port(environ: Mapping[str, str] | None = None) -> int:

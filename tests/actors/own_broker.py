@@ -26,7 +26,6 @@ from tests.actors.test_broker_script import (
     clean_env,
     end_node,
     native_rabbitmq,
-    spare_port,
 )
 
 
@@ -90,7 +89,7 @@ def new_broker(root: Path) -> OwnBroker:
     """A broker of its own on a spare port, state under `root` (not started yet)."""
     if not native_rabbitmq():
         pytest.skip("no native rabbitmq-server (scripts/broker start installs it)")
-    port = spare_port()
+    port = dev_broker.spare_port()
     assert port != dev_broker.DEFAULT_PORT
     env = clean_env(
         GRIDWORKS_BROKER_PORT=str(port),

@@ -8,10 +8,8 @@ happened: every process left of it, found by its node name (unique to the port).
 from __future__ import annotations
 
 import os
-import random
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -125,7 +123,7 @@ def test_the_script_takes_its_url_and_port_check_from_the_facts(tmp_path: Path) 
 
 
 def test_status_of_a_port_where_nothing_listens(tmp_path: Path) -> None:
-    port = spare_port()
+    port = dev_broker.spare_port()
     env = clean_env(GRIDWORKS_BROKER_PORT=str(port), XDG_STATE_HOME=str(tmp_path))
     done = subprocess.run([SCRIPT, "status"], env=env, capture_output=True, text=True)
     assert done.returncode == 1
@@ -133,26 +131,6 @@ def test_status_of_a_port_where_nothing_listens(tmp_path: Path) -> None:
 
 
 # ---- a broker that outlives its checkout ----------------------------------------------------
-
-
-def port_free(port: int) -> bool:
-    with socket.socket() as sock:
-        try:
-            sock.bind(("127.0.0.1", port))
-        except OSError:
-            return False
-    return True
-
-
-def spare_port() -> int:
-    """A free AMQP port whose management (+10000) and Erlang distribution (+20000) ports are
-    free too; never 5672."""
-    for _ in range(200):
-        port = random.randrange(20000, dev_broker.MAX_PORT + 1)
-        companions = (dev_broker.management_port(port), dev_broker.dist_port(port))
-        if port != SHARED_PORT and port_free(port) and all(map(port_free, companions)):
-            return port
-    raise RuntimeError("no spare port pair found")
 
 
 def native_rabbitmq() -> bool:
@@ -226,7 +204,7 @@ def own_port(tmp_path: Path) -> Iterator[tuple[int, dict[str, str]]]:
     """A spare port and the environment for a broker there, state under `tmp_path`/state."""
     if not native_rabbitmq():
         pytest.skip("no native rabbitmq-server (scripts/broker start installs it)")
-    port = spare_port()
+    port = dev_broker.spare_port()
     assert port != SHARED_PORT
     env = clean_env(
         GRIDWORKS_BROKER_PORT=str(port),
