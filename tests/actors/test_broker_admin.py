@@ -14,7 +14,6 @@ import json
 import re
 import stat
 import subprocess
-import time
 import uuid
 from pathlib import Path
 
@@ -426,20 +425,12 @@ def test_certified_actors_run_on_hosts_logged_in_as_themselves(
     assert scada.setpoint_w == 1200
 
 
-def test_a_thousand_users_in_one_import_take_seconds(
-    own_broker: OwnBroker, tmp_path: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
+def test_a_thousand_users_in_one_import(own_broker: OwnBroker, tmp_path: Path) -> None:
+    # (how long it takes is bench/broker_users.py's business)
     aliases = [f"d1.bench.ta{n:04d}" for n in range(1000)]
     vhost = f"bench-{uuid.uuid4().hex[:8]}"
-    began = time.perf_counter()
     try:
         logins = own_broker.admin.provision(aliases, vhost=vhost, logins_file=tmp_path / "l.json")
-        took = time.perf_counter() - began
-        with capsys.disabled():
-            print(
-                f"\nprovisioned {len(logins)} broker users (one definitions import) in {took:.2f} s"
-            )
-        assert took < 60
         users = {user["name"] for user in own_broker.admin.request("GET", "/users")}
         assert set(aliases) <= users
         assert len(broker_admin.read_logins(tmp_path / "l.json")) == 1000

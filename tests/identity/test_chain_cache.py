@@ -246,8 +246,7 @@ def test_follower_applies_blocks_and_stops_promptly(algod, account_factory) -> N
         assert len(cache) == 0  # dropped by the follower, without any get or sync
         assert cache.get("dep", load, addresses=[dep.address]) == 2
         thread = cache._thread
-        started = time.monotonic()
-    assert time.monotonic() - started < 1.0
+    # close() joined the follower (a follower that missed the stop would outlive the join)
     assert thread is not None and not thread.is_alive()
     assert not cache.following
 

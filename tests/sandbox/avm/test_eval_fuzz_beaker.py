@@ -1,5 +1,6 @@
 """Fuzzing the evaluator with mutated Beaker programs: whatever the bytes, an app call ends in
-pass, reject or a LogicError, within its budget (so it ends; bench/avm_evaluator.py measures speed)."""
+pass, reject or a LogicError, within its budget (so it ends; bench/avm_evaluator.py measures
+speed)."""
 
 # No `from __future__ import annotations`: PyTeal reads the ABI types from live annotations.
 from functools import cache
