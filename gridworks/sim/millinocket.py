@@ -443,8 +443,6 @@ async def _market_run(
         config.kind,
         on_report=None if recorder is None else _reported_to(recorder),
     )
-    if recorder is not None:
-        recorder.homes_live = not worker_groups
     coordinator = TimeCoordinator(
         TIME_COORDINATOR,
         keys[TIME_COORDINATOR],
@@ -477,7 +475,9 @@ async def _market_run(
                 brokers={name: brokers[name] for name in names},
                 hours=hours,
                 kind=config.kind,
-            )
+                live=recorder is not None,
+            ),
+            on_report=None if recorder is None else recorder.reported,
         )
         for names in worker_groups
         for aliases in [{alias for name in names for alias in groups[name]}]
@@ -498,13 +498,14 @@ async def _market_run(
             ]
             for worker in workers:
                 await worker.started()
+                worker.follow()
 
             def refused() -> int:
                 return sum(host.stats.refused_total for host in hosts)
 
             sampling = None
             if recorder is not None:
-                sampling = asyncio.get_running_loop().create_task(_sample(recorder, hosts))
+                sampling = asyncio.get_running_loop().create_task(_sample(recorder, hosts, workers))
             attacks = None
             if config.adversaries:  # the first host's login may speak for the first homes
                 attacks = asyncio.get_running_loop().create_task(
@@ -554,12 +555,15 @@ SAMPLE_S = 0.5
 """How often the dashboard's message counters are read while the market runs."""
 
 
-async def _sample(recorder: Recorder, hosts: list[ActorHost]) -> None:
-    """The local hosts' message counters into `recorder`, every `SAMPLE_S` (until cancelled)."""
+async def _sample(recorder: Recorder, hosts: list[ActorHost], workers: list[_Worker]) -> None:
+    """The hosts' message counters into `recorder`, every `SAMPLE_S` (until cancelled): the
+    local hosts' now, the worker processes' as they last sent them."""
     while True:
         stats = HostStats()
         for host in hosts:
             add_stats(stats, host.stats)
+        for worker in workers:
+            add_stats(stats, worker.stats)
         recorder.messages(stats.published, stats.accepted, stats.refused)
         await asyncio.sleep(SAMPLE_S)
 
@@ -621,47 +625,111 @@ class WorkerSpec:
     brokers: dict[str, BrokerConfig]
     hours: int
     kind: ForecastKind
+    live: bool = False
+    """Send `WorkerProgress` every `SAMPLE_S` (for the dashboard), not only the results."""
+
+
+HomeReport = tuple[str, int, float, float]
+"""A home's report as `Recorder.reported` takes it: alias, slot start, store kWh, energy kWh."""
+
+
+@dataclass
+class WorkerProgress:
+    """What a live worker sends every `SAMPLE_S`: its homes' reports since the last, and its
+    hosts' counters so far."""
+
+    reports: list[HomeReport]
+    stats: HostStats
+
+
+FINISH_TIMEOUT_S = 120.0
+"""How long the run waits for a worker's results once its own homes have reported."""
 
 
 class _Worker:
-    """A process running some homes' actors; it sends back their traces and host stats."""
+    """A process running some homes' actors; it sends back their traces and host stats and,
+    when live, its `WorkerProgress` as the run goes (passed on to `on_report`, and `stats`)."""
 
-    def __init__(self, process: multiprocessing.process.BaseProcess, conn: Connection) -> None:
+    def __init__(
+        self,
+        process: multiprocessing.process.BaseProcess,
+        conn: Connection,
+        on_report: Callable[[str, int, float, float], None] | None = None,
+    ) -> None:
         self.process = process
         self.conn = conn
+        self.on_report = on_report
+        self.stats = HostStats()
+        """Its hosts' counters as it last sent them."""
+        self._results: asyncio.Task[Any] | None = None
 
     @classmethod
-    def start(cls, spec: WorkerSpec) -> _Worker:
+    def start(
+        cls, spec: WorkerSpec, on_report: Callable[[str, int, float, float], None] | None = None
+    ) -> _Worker:
         context = multiprocessing.get_context("spawn")
         parent, child = context.Pipe()
         process = context.Process(target=_worker_main, args=(spec, child), daemon=True)
         process.start()
         child.close()
-        return cls(process, parent)
+        return cls(process, parent, on_report)
 
     async def _receive(self, expected: str, timeout_s: float) -> Any:
+        """The next message but progress (which is applied as it comes)."""
         deadline = time.monotonic() + timeout_s
-        while not self.conn.poll():
-            if not self.process.is_alive():
-                raise SimError(f"a worker process ended (exit code {self.process.exitcode})")
-            if time.monotonic() > deadline:
-                raise SimError(f"a worker process did not report {expected} in {timeout_s:g} s")
-            await asyncio.sleep(0.02)
-        kind, value = self.conn.recv()
-        if kind == "error":
-            raise SimError(f"a worker process failed: {value}")
-        if kind != expected:
-            raise SimError(f"a worker process said {kind}, not {expected}")
-        return value
+        while True:
+            while not self.conn.poll():
+                if not self.process.is_alive():
+                    raise SimError(f"a worker process ended (exit code {self.process.exitcode})")
+                if time.monotonic() > deadline:
+                    raise SimError(f"a worker process did not report {expected} in {timeout_s:g} s")
+                await asyncio.sleep(0.02)
+            try:
+                kind, value = self.conn.recv()
+            except EOFError:  # it died (its end of the pipe closed with it)
+                self.process.join(5)
+                raise SimError(
+                    f"a worker process ended (exit code {self.process.exitcode})"
+                ) from None
+            if kind == "progress":
+                self._progress(value)
+                continue
+            if kind == "error":
+                raise SimError(f"a worker process failed: {value}")
+            if kind != expected:
+                raise SimError(f"a worker process said {kind}, not {expected}")
+            return value
+
+    def _progress(self, progress: WorkerProgress) -> None:
+        self.stats = progress.stats
+        if self.on_report is not None:
+            for report in progress.reports:
+                self.on_report(*report)
 
     async def started(self) -> None:
         await self._receive("started", 300)
 
+    def follow(self) -> None:
+        """Read its messages from now on (progress as it comes, so that the pipe never fills
+        and stalls the worker), until its results."""
+        self._results = asyncio.get_running_loop().create_task(self._receive("done", float("inf")))
+
     async def finished(self) -> tuple[dict[str, HomeTrace], HostStats]:
-        traces, stats = await self._receive("done", 120)
+        if self._results is None:
+            self.follow()
+        assert self._results is not None
+        try:
+            traces, stats = await asyncio.wait_for(asyncio.shield(self._results), FINISH_TIMEOUT_S)
+        except TimeoutError:
+            raise SimError(
+                f"a worker process did not report done in {FINISH_TIMEOUT_S:g} s"
+            ) from None
+        self.stats = stats
         return traces, stats
 
     def stop(self) -> None:
+        if self._results is not None and not self._results.done():
+            self._results.cancel()
         if self.process.is_alive():
             self.process.terminate()
         self.process.join(10)
@@ -683,7 +751,14 @@ async def _worker_run(spec: WorkerSpec, conn: Connection) -> tuple[dict[str, Hom
         AlgodClient(spec.algod_token, spec.algod_address), spec.factory_app_id, spec.genesis_hash
     )
     keys = {alias: ActorKey.from_private_key(value) for alias, value in spec.private_keys.items()}
-    tnodes, scadas = home_actors(spec.homes, keys, keys, spec.kind)
+    reports: list[HomeReport] = []
+
+    def reported(tnode: HomeTNode, report: PlantReport) -> None:
+        reports.append((tnode.alias, report.slot_start_s, report.store_kwh_th, report.energy_kwh))
+
+    tnodes, scadas = home_actors(
+        spec.homes, keys, keys, spec.kind, on_report=reported if spec.live else None
+    )
     by_alias: dict[str, Actor] = {actor.alias: actor for actor in [*tnodes, *scadas]}
     stats = HostStats()
     async with contextlib.AsyncExitStack() as stack:
@@ -698,10 +773,24 @@ async def _worker_run(spec: WorkerSpec, conn: Connection) -> tuple[dict[str, Hom
         ]
         conn.send(("started", None))
         parent = multiprocessing.parent_process()
+
+        def send_progress() -> None:
+            counters = HostStats()
+            for host in hosts:
+                add_stats(counters, host.stats)
+            conn.send(("progress", WorkerProgress(reports=list(reports), stats=counters)))
+            reports.clear()
+
+        next_progress = time.monotonic() + SAMPLE_S
         while not all(len(t.trace.energy_kwh) >= spec.hours for t in tnodes):
             if parent is not None and not parent.is_alive():
                 raise SimError("the run's process is gone")  # never outlive it
+            if spec.live and time.monotonic() >= next_progress:
+                send_progress()
+                next_progress = time.monotonic() + SAMPLE_S
             await asyncio.sleep(0.05)
+        if reports:  # the last ones, before the results
+            send_progress()
         for host in hosts:
             add_stats(stats, host.stats)
     return {t.alias: t.trace for t in tnodes}, stats

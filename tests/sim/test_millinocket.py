@@ -9,13 +9,16 @@ import json
 from collections import Counter
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from gridworks.cli import main
 from gridworks.sandbox import Network
 from gridworks.sim import adversaries, engine
+from gridworks.sim.dashboard.records import HomeSeries, State
 from gridworks.sim.homes import make_homes
 from gridworks.sim.millinocket import SimConfig, run
+from gridworks.sim.results import RunOutcome
 
 JSON_KEYS = {
     "homes": None,
@@ -82,19 +85,41 @@ def test_another_seed_draws_other_homes() -> None:
     assert make_homes(20, 1) != make_homes(20, 2)
 
 
-def test_homes_on_a_worker_process_trade_the_same(network: Network, monkeypatch) -> None:
+def test_homes_on_a_worker_process_trade_the_same_and_show_live(
+    network: Network, monkeypatch
+) -> None:
     """With a worker process running some homes' actors (hosts of 8 actors here, so that a few
-    homes make several hosts), the outcome is the reference run's."""
+    homes make several hosts), the outcome is the reference run's, and the dashboard had every
+    home's reports (so every slot's load) before the run's results came back."""
     from gridworks.sim import millinocket
 
     monkeypatch.setattr(millinocket, "HOST_SIZE", 8)
     config = SimConfig(homes=7, days=0.25, start="2020-03-05", seed=2, workers=1, progress=False)
-    output = run(network, config, say=lambda _: None)
+    recorder = millinocket.recorder_for(config)
+    before: list[tuple[State, dict[str, HomeSeries]]] = []  # as it stood before `finish`
+    finish = recorder.finish
+
+    def finish_after_a_look(market: RunOutcome) -> None:
+        state = recorder.state()
+        before.append((state, {home.alias: recorder.home(home.alias) for home in state.homes}))
+        finish(market)
+
+    monkeypatch.setattr(recorder, "finish", finish_after_a_look)
+    output = run(network, config, say=lambda _: None, recorder=recorder)
     reference = engine.reference_run(
         make_homes(7, 2), engine.first_hour("2020-03-05"), 6, config.feeder_kw
     )
     assert output.market.model_dump() == reference.model_dump()
     assert output.summary.messages.refused == len(adversaries.EXPECTED)
+
+    [(state, series)] = before
+    assert sorted(series) == sorted(h.atomic_tnode for h in make_homes(7, 2))
+    for alias, home in series.items():  # the worker's homes too
+        assert len(home.store_kwh_th) == len(home.power_kw) == 6, alias
+    expected_load = {slot.start_s: slot.load_kw for slot in reference.slots}
+    assert [slot.start_s for slot in state.slots] == sorted(expected_load)
+    for slot in state.slots:
+        assert slot.load_kw == pytest.approx(expected_load[slot.start_s])
 
 
 def test_two_runs_on_one_broker_at_once_keep_to_their_own_logins(network: Network) -> None:

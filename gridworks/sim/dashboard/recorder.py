@@ -58,7 +58,6 @@ class Recorder:
         self._totals = MessageTotals()
         self._last: tuple[float, MessageTotals] | None = None
         self._clock = clock
-        self.homes_live = True
 
     # --- written by the run -------------------------------------------------------------------
 
@@ -174,7 +173,6 @@ class Recorder:
                     power_kw=list(trace.energy_kwh[:n]),
                 )
             self._info = self._info.model_copy(update={"phase": "done"})
-            self.homes_live = True
 
     # --- read by the server -------------------------------------------------------------------
 
@@ -189,7 +187,6 @@ class Recorder:
                 homes=homes,
                 default_homes=[h.alias for h in homes[:DEFAULT_HOMES]],
                 books=list(self._books),
-                homes_live=self.homes_live,
             )
 
     def home(self, alias: str) -> HomeSeries:

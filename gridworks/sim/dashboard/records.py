@@ -104,8 +104,6 @@ class State(_Record):
     default_homes: list[str]
     books: list[int]
     """The starts of the slots whose book is kept, oldest first."""
-    homes_live: bool = True
-    """False when some homes run on worker processes: their series arrive at the end."""
 
 
 class ReportData(_Record):

@@ -169,9 +169,6 @@
       option.selected = chosen.has(home.alias);
       select.appendChild(option);
     }
-    $("homes-note").textContent = state.homes_live
-      ? ""
-      : "Homes on worker processes show their data when the run ends.";
   }
 
   let homesDrawing = 0; // a newer drawing (a poll, a pick) makes an older one's fetches moot
