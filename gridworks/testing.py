@@ -101,7 +101,9 @@ def explorer(network: Network) -> Iterator[str]:
 
     sources = ChainSources(network.algod, network.indexer)
     port = free_port()
-    servers = ServerGroup([Listener(create_explorer_app(sources), "127.0.0.1", port)])
+    servers = ServerGroup(
+        [Listener(create_explorer_app(sources), "127.0.0.1", port)], name="explorer"
+    )
     servers.start_in_thread()
     try:
         yield f"http://127.0.0.1:{port}/"

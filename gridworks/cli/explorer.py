@@ -70,7 +70,7 @@ def explorer_command(
         app = create_explorer_app(sources, app_specs=app_specs)
     except (ValueError, KeyError, OSError) as exc:  # a spec that is no ARC-32/56 JSON
         raise click.ClickException(f"cannot load the app specs: {exc}") from exc
-    servers = ServerGroup([Listener(app, host, port)])
+    servers = ServerGroup([Listener(app, host, port)], name="explorer")
 
     async def main() -> None:
         loop = asyncio.get_running_loop()

@@ -79,8 +79,13 @@ class ServerGroup:
     """Several uvicorn servers on one event loop, started and stopped together."""
 
     def __init__(
-        self, listeners: list[Listener], on_stop: Callable[[], None] | None = None
+        self,
+        listeners: list[Listener],
+        on_stop: Callable[[], None] | None = None,
+        name: str = "sandbox",
     ) -> None:
+        self.name = name
+        """What the servers are (their thread is gridworks-<name>-http; errors name it)."""
         self.servers = [_server(listener) for listener in listeners]
         self.on_stop = on_stop  # called first on stop(): lets apps end long polls
         self.loop: asyncio.AbstractEventLoop | None = None
@@ -130,11 +135,12 @@ class ServerGroup:
                 errors.append(exc)
                 ready.set()
 
-        self._thread = threading.Thread(target=run, name="gridworks-sandbox-http", daemon=True)
+        self._thread = threading.Thread(target=run, name=f"gridworks-{self.name}-http", daemon=True)
         self._thread.start()
         if not ready.wait(timeout) or errors or not self.started:
             self.stop()
-            raise RuntimeError(f"sandbox HTTP servers did not start: {errors or 'timeout'}")
+            why = "; ".join(str(error) for error in errors) or f"not ready in {timeout:g} s"
+            raise RuntimeError(f"{self.name} HTTP servers did not start: {why}")
 
     def join(self, timeout: float = 10.0) -> None:
         self.stop()

@@ -137,8 +137,10 @@ def test_the_run_stops_at_once_when_the_dashboard_port_is_taken(tmp_path) -> Non
              "--out", str(tmp_path), "--dashboard-port", str(port)],
         )  # fmt: skip
     assert result.exit_code == 1, result.output
-    assert f"the dashboard cannot listen on 127.0.0.1:{port}" in result.output
-    assert "address already in use" in result.output
+    assert (
+        f"dashboard did not start: cannot listen on 127.0.0.1:{port}: address already in use"
+        in result.output
+    )
     assert "chain:" not in result.output and not (tmp_path / "report.html").exists()
 
 

@@ -33,9 +33,9 @@ def start_dashboard(recorder: Recorder, port: int = 0) -> Dashboard:
     app = dashboard_app(recorder)
     if port == 0:
         port = free_port(HOST)  # the system's pick, known before uvicorn starts
-    group = ServerGroup([Listener(app, HOST, port)])
+    group = ServerGroup([Listener(app, HOST, port)], name="dashboard")
     try:
         group.start_in_thread()
-    except RuntimeError as exc:
-        raise DashboardError(f"the dashboard cannot listen on {HOST}:{port}: {exc}") from None
+    except RuntimeError as exc:  # "... did not start: cannot listen on HOST:PORT: why"
+        raise DashboardError(str(exc).replace(" HTTP servers", "", 1)) from None
     return Dashboard(group, port)
