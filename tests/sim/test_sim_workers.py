@@ -47,6 +47,20 @@ def worker(target, on_report=None) -> _Worker:  # type: ignore[no-untyped-def]
     return _Worker(process, parent, on_report)
 
 
+def through(w: _Worker) -> tuple[dict[str, object], HostStats]:
+    """The run's calls on a worker, start to results; the worker is stopped whatever happens."""
+
+    async def main() -> tuple[dict[str, object], HostStats]:
+        try:
+            await w.started()
+            w.follow()
+            return await w.finished()  # type: ignore[return-value]
+        finally:
+            w.stop()
+
+    return asyncio.run(main())
+
+
 def test_progress_is_passed_on_as_it_comes_then_the_results() -> None:
     reports: list[tuple[str, int, float, float]] = []
     counters: list[int] = []
@@ -56,44 +70,17 @@ def test_progress_is_passed_on_as_it_comes_then_the_results() -> None:
         counters.append(w.stats.published)  # the progress's counters are in before its reports
 
     w = worker(talks, on_report=reported)
-
-    async def main() -> tuple[object, HostStats]:
-        try:
-            await w.started()
-            w.follow()
-            return await w.finished()
-        finally:
-            w.stop()
-
-    traces, stats = asyncio.run(main())
+    traces, stats = through(w)
     assert reports == [("h0", 0, 1.5, 2.0), ("h1", 3600, 1.5, 2.0)]
     assert counters == [10, 20]
     assert traces == {} and stats.published == 99 and w.stats.published == 99
 
 
 def test_an_error_in_the_worker_fails_the_run_with_it() -> None:
-    async def main() -> None:
-        w = worker(fails)
-        try:
-            await w.started()
-            w.follow()
-            await w.finished()
-        finally:
-            w.stop()
-
     with pytest.raises(SimError, match="a worker process failed: ValueError: a bad day"):
-        asyncio.run(main())
+        through(worker(fails))
 
 
 def test_a_worker_that_dies_fails_the_run_with_its_exit_code() -> None:
-    async def main() -> None:
-        w = worker(dies)
-        try:
-            await w.started()
-            w.follow()
-            await w.finished()
-        finally:
-            w.stop()
-
     with pytest.raises(SimError, match=r"a worker process ended \(exit code 3\)"):
-        asyncio.run(main())
+        through(worker(dies))
