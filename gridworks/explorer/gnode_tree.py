@@ -15,6 +15,8 @@ not parse, are listed as skipped, as `FactoryReader.tree()` does.
 from __future__ import annotations
 
 import base64
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 from starlette.requests import Request
@@ -53,16 +55,24 @@ class Registry:
     truncated: bool
     """More than `MAX_NAMES` boxes: the listing stopped there."""
 
+    def nodes(self) -> set[str]:
+        """Every alias of the tree: the registered ones and their ancestors."""
+        nodes: set[str] = set()
+        for alias in self.aliases:
+            node = alias
+            while node and node not in nodes:  # an ancestor seen once has all its own
+                nodes.add(node)
+                node = node.rpartition(".")[0]
+        return nodes
+
     def children(self) -> dict[str, list[str]]:
         """parent alias -> child aliases (registered or implied), sorted; "" holds the roots."""
-        kids: dict[str, set[str]] = {}
-        for alias in self.aliases:
-            words = alias.split(".")
-            for depth in range(1, len(words) + 1):
-                node = ".".join(words[:depth])
-                parent = ".".join(words[: depth - 1])
-                kids.setdefault(parent, set()).add(node)
-        return {parent: sorted(nodes) for parent, nodes in kids.items()}
+        kids: dict[str, list[str]] = {}
+        for node in self.nodes():
+            kids.setdefault(node.rpartition(".")[0], []).append(node)
+        for nodes in kids.values():
+            nodes.sort()
+        return kids
 
     def known(self, alias: str) -> bool:
         """Is `alias` registered or an ancestor of a registered alias?"""
@@ -122,17 +132,26 @@ class Entry:
     children: list[Entry] = field(default_factory=list)
 
 
-def walk(reg: Registry, under: str | None) -> list[Entry]:
-    """Every alias of the tree (or of the subtree `under`) in depth-first order."""
+def walk(reg: Registry, under: str | None) -> Iterator[tuple[str, int]]:
+    """(alias, depth) of every alias of the tree (or of the subtree `under`), depth first."""
     kids = reg.children()
-    out: list[Entry] = []
     base_depth = 0 if under is None else under.count(".")  # a depth is words - 1
     stack = [(a, base_depth) for a in reversed([under] if under else kids.get("", []))]
     while stack:
         alias, depth = stack.pop()
-        out.append(Entry(alias, depth, alias in reg.aliases))
+        yield alias, depth
         stack.extend((child, depth + 1) for child in reversed(kids.get(alias, [])))
-    return out
+
+
+def page_of(reg: Registry, under: str | None, start: int, size: int) -> tuple[list[Entry], int]:
+    """The entries `start` to `start + size` of the walk, and how many it has in all (only the
+    page's entries are made)."""
+    page: list[Entry] = []
+    total = 0
+    for total, (alias, depth) in enumerate(walk(reg, under), start=1):
+        if start < total <= start + size:
+            page.append(Entry(alias, depth, alias in reg.aliases))
+    return page, total
 
 
 def nest(entries: list[Entry]) -> list[Entry]:
@@ -147,28 +166,48 @@ def nest(entries: list[Entry]) -> list[Entry]:
     return roots
 
 
+READERS = 4
+"""Record reads in flight at once: a page's reads overlap their round trips (over a network, a
+hundred reads one after another would take a hundred round trips). Against a sandbox on this
+machine 4 took 48 reads in 28-30 ms against 35 ms one after another, and 8 no less than 32 ms."""
+
+_readers = ThreadPoolExecutor(READERS, thread_name_prefix="gridworks-explorer-read")
+"""Shared by every request; each thread keeps its own connection (`keepalive`)."""
+
+
 def read_records(reader: FactoryReader, entries: list[Entry]) -> None:
-    """Reads the record of each registered entry (one box read each) for its role and status.
+    """Reads the record of each registered entry (one box read each, `READERS` at a time) for
+    its role and status.
 
     The tree decodes each record (`FactoryReader.record`) and checks it names its own box, no
     more: the full model check (`FactoryReader.gnode`: the alias grammar again, every holder's
     address checksum) costs about 1 ms a record and is done on the GNode's own page."""
-    for entry in entries:
-        if not entry.registered:
-            continue
-        try:
-            record = reader.record(entry.alias)
-        except MalformedRecordError as error:
-            entry.problem = error.problem
-            continue
-        except ChainError as error:
-            raise ExplorerError(502, f"the node did not answer: {error}") from None
-        if record is None:
+    registered = [entry for entry in entries if entry.registered]
+    for entry, outcome in zip(
+        registered, _readers.map(_read_record(reader), registered), strict=True
+    ):
+        if isinstance(outcome, MalformedRecordError):
+            entry.problem = outcome.problem
+        elif isinstance(outcome, ChainError):
+            raise ExplorerError(502, f"the node did not answer: {outcome}") from None
+        elif outcome is None:
             entry.problem = "the record's box is gone"
-        elif record.alias != entry.alias:
-            entry.problem = f"it names alias {record.alias!r}"
+        elif outcome.alias != entry.alias:
+            entry.problem = f"it names alias {outcome.alias!r}"
         else:
-            entry.gnode = record
+            entry.gnode = outcome
+
+
+def _read_record(
+    reader: FactoryReader,
+) -> Callable[[Entry], Record | None | MalformedRecordError | ChainError]:
+    def read_one(entry: Entry) -> Record | None | MalformedRecordError | ChainError:
+        try:
+            return reader.record(entry.alias)
+        except ChainError as error:  # MalformedRecordError too: told apart by the caller
+            return error
+
+    return read_one
 
 
 def checked_alias(value: str | None, what: str = "alias") -> str:
@@ -196,10 +235,9 @@ def routes(sources: ChainSources) -> list[BaseRoute]:
         reg = registry(sources, app_id)
         if under is not None and not reg.known(under):
             raise not_found(f"no alias {under} in the tree of factory {app_id}")
-        entries = walk(reg, under)
-        page = entries[start : start + size]
-        if start and start >= len(entries):
-            raise not_found(f"the tree has {len(entries)} entries; none from {start}")
+        page, total = page_of(reg, under, start, size)
+        if start and start >= total:
+            raise not_found(f"the tree has {total} entries; none from {start}")
         context: list[Entry] = []
         if page:
             first = page[0]
@@ -221,10 +259,10 @@ def routes(sources: ChainSources) -> list[BaseRoute]:
             start=start,
             end=end,
             size=size,
-            total=len(entries),
+            total=total,
             registered=len(reg.aliases),
             previous=max(start - size, 0) if start > 0 else None,
-            next=end if end < len(entries) else None,
+            next=end if end < total else None,
             skipped=reg.skipped,
             malformed=[(e.alias, e.problem) for e in shown if e.problem],
             truncated=reg.truncated,

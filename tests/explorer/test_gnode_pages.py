@@ -9,13 +9,18 @@ from collections.abc import Callable
 
 import pytest
 from algosdk import transaction
+from algosdk.error import AlgodHTTPError
 from algosdk.logic import get_application_address
 from algosdk.v2client.algod import AlgodClient
 
 from gridworks.contracts.provision import Device, FactorySetup, provision_device
-from gridworks.explorer.gnode_tree import Registry, nest, read_records, walk
+from gridworks.explorer.errors import ExplorerError
+from gridworks.explorer.gnode_tree import Entry, Registry, nest, page_of, read_records, walk
 from gridworks.identity.certificates import CertificateKind
 from gridworks.identity.chain import FactoryReader
+from gridworks.identity.record import ZERO_ADDRESS, Record
+from gridworks.identity.roles import GNodeRole
+from gridworks.identity.status import GNodeStatus
 from gridworks.sandbox import DevAccount, Network
 from tests.conftest import send
 from tests.explorer.chain_objects import create_stateful_app
@@ -212,10 +217,13 @@ def test_a_page_of_a_thousand_gnodes_reads_only_the_records_it_shows() -> None:
     """The tree's shape comes from box names alone; records are read for a page's entries."""
     aliases = {f"d1.big.n{i:04d}.ta" for i in range(1000)}
     registry = Registry(aliases, [], truncated=False)
-    entries = walk(registry, None)
-    assert len(entries) == 2 + 2 * 1000  # d1, d1.big, and each TerminalAsset's implied parent
-    assert [e.alias for e in entries[:4]] == ["d1", "d1.big", "d1.big.n0000", "d1.big.n0000.ta"]
-    page = entries[501:601]
+    first, total = page_of(registry, None, 0, 4)
+    assert total == 2 + 2 * 1000  # d1, d1.big, and each TerminalAsset's implied parent
+    assert [e.alias for e in first] == ["d1", "d1.big", "d1.big.n0000", "d1.big.n0000.ta"]
+    assert [e.depth for e in first] == [0, 1, 2, 3]
+    page, _ = page_of(registry, None, 501, 100)
+    assert len(page) == 100 and page[0].alias == "d1.big.n0249.ta"
+    assert [e.alias for e in page] == [alias for alias, _ in walk(registry, None)][501:601]
     reads: list[str] = []
 
     class CountingAlgod:
@@ -229,13 +237,70 @@ def test_a_page_of_a_thousand_gnodes_reads_only_the_records_it_shows() -> None:
         algod = CountingAlgod()
 
     read_records(FactoryReader(Chain(), 1), page)  # type: ignore[arg-type]
-    assert reads == [e.alias for e in page if e.registered]
+    assert sorted(reads) == [e.alias for e in page if e.registered]  # read at once, in any order
     assert len(reads) == 50
     assert all(e.problem and e.problem.startswith("undecodable") for e in page if e.registered)
     forest = nest(page)
     assert [e.depth for e in forest] == [3] + [2] * 50  # a TA, then implied parents with theirs
     assert all(len(e.children) == 1 for e in forest[1:-1])
     assert forest[-1].alias == "d1.big.n0299" and not forest[-1].children  # its TA: next page
+
+
+def record_of(alias: str, named: str | None = None) -> bytes:
+    zero = ZERO_ADDRESS
+    return Record(
+        GNodeRole.TerminalAsset, GNodeStatus.Active, named or alias, alias.rpartition(".")[0],
+        0, 0, 0, zero, zero, zero,
+    ).encode()  # fmt: skip
+
+
+class BoxesAlgod:
+    """Answers box reads from `boxes` (a missing one: 404; `fail`: the node errs)."""
+
+    def __init__(self, boxes: dict[str, bytes], fail: str | None = None) -> None:
+        self.boxes, self.fail = boxes, fail
+
+    def application_box_by_name(self, app_id: int, name: bytes) -> dict[str, str]:
+        alias = name.decode().removeprefix("g")
+        if alias == self.fail:
+            raise AlgodHTTPError("the node fell over", 500)
+        if alias not in self.boxes:
+            raise AlgodHTTPError("box not found", 404)
+        return {"value": base64.b64encode(self.boxes[alias]).decode()}
+
+
+def test_each_entry_gets_its_own_record_or_its_own_problem() -> None:
+    aliases = [f"d1.mix.n{i}.ta" for i in range(12)]
+    boxes = {alias: record_of(alias) for alias in aliases}
+    boxes[aliases[3]] = b"garbage"
+    boxes[aliases[5]] = record_of(aliases[5], named="d1.mix.other.ta")
+    del boxes[aliases[7]]
+    entries = [Entry(alias, 3, registered=True) for alias in aliases]
+
+    class Chain:
+        algod = BoxesAlgod(boxes)
+
+    read_records(FactoryReader(Chain(), 1), entries)  # type: ignore[arg-type]
+    problems = {e.alias: e.problem for e in entries if e.problem}
+    assert set(problems) == {aliases[3], aliases[5], aliases[7]}
+    assert problems[aliases[3]].startswith("undecodable")  # type: ignore[union-attr]
+    assert problems[aliases[5]] == "it names alias 'd1.mix.other.ta'"
+    assert problems[aliases[7]] == "the record's box is gone"
+    good = [e for e in entries if not e.problem]
+    assert all(e.gnode is not None and e.gnode.alias == e.alias for e in good)
+
+
+def test_a_node_that_fails_a_record_read_fails_the_page_with_a_502() -> None:
+    aliases = [f"d1.mix.n{i}.ta" for i in range(12)]
+
+    class Chain:
+        algod = BoxesAlgod({alias: record_of(alias) for alias in aliases}, fail=aliases[9])
+
+    entries = [Entry(alias, 3, registered=True) for alias in aliases]
+    with pytest.raises(ExplorerError) as info:
+        read_records(FactoryReader(Chain(), 1), entries)  # type: ignore[arg-type]
+    assert info.value.status == 502
+    assert "the node did not answer" in str(info.value) and "the node fell over" in str(info.value)
 
 
 LOOK_ALIKE_FACTORY = """#pragma version 8
