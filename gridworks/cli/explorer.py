@@ -48,6 +48,14 @@ import click
 )
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option("--port", default=4010, show_default=True, type=click.IntRange(0, 65535))
+@click.option(
+    "--reads-at-once",
+    default=8,
+    show_default=True,
+    type=click.IntRange(1, 32),
+    help="Reads of one page in flight together (the GNode tree's record reads): over a "
+    "network each read one after another costs a round trip.",
+)
 def explorer_command(
     algod_url: str,
     indexer_url: str,
@@ -56,6 +64,7 @@ def explorer_command(
     app_specs: tuple[Path, ...],
     host: str,
     port: int,
+    reads_at_once: int,
 ) -> None:
     """Serve the read-only explorer for a node until Ctrl-C."""
     import asyncio
@@ -65,7 +74,7 @@ def explorer_command(
     from gridworks.sandbox.server import Listener, ServerGroup, run_loop
 
     token = algod_token or "a" * 64  # the dev token of the sandbox and LocalNet
-    sources = ChainSources.connect(algod_url, indexer_url, token, indexer_token)
+    sources = ChainSources.connect(algod_url, indexer_url, token, indexer_token, reads_at_once)
     try:
         app = create_explorer_app(sources, app_specs=app_specs)
     except (ValueError, KeyError, OSError) as exc:  # a spec that is no ARC-32/56 JSON

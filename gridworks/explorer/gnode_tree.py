@@ -15,6 +15,7 @@ not parse, are listed as skipped, as `FactoryReader.tree()` does.
 from __future__ import annotations
 
 import base64
+import functools
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -166,26 +167,25 @@ def nest(entries: list[Entry]) -> list[Entry]:
     return roots
 
 
-READERS = 4
-"""Record reads in flight at once: a page's reads overlap their round trips (over a network, a
-hundred reads one after another would take a hundred round trips). Against a sandbox on this
-machine 4 took 48 reads in 28-30 ms against 35 ms one after another, and 8 no less than 32 ms."""
-
-_readers = ThreadPoolExecutor(READERS, thread_name_prefix="gridworks-explorer-read")
-"""Shared by every request; each thread keeps its own connection (`keepalive`)."""
+@functools.cache
+def _readers(at_once: int) -> ThreadPoolExecutor:
+    """Threads for `at_once` reads, shared by every request; each keeps its own connection."""
+    return ThreadPoolExecutor(at_once, thread_name_prefix="gridworks-explorer-read")
 
 
-def read_records(reader: FactoryReader, entries: list[Entry]) -> None:
-    """Reads the record of each registered entry (one box read each, `READERS` at a time) for
+def read_records(reader: FactoryReader, entries: list[Entry], at_once: int = 1) -> None:
+    """Reads the record of each registered entry (one box read each, `at_once` at a time) for
     its role and status.
 
     The tree decodes each record (`FactoryReader.record`) and checks it names its own box, no
     more: the full model check (`FactoryReader.gnode`: the alias grammar again, every holder's
     address checksum) costs about 1 ms a record and is done on the GNode's own page."""
     registered = [entry for entry in entries if entry.registered]
-    for entry, outcome in zip(
-        registered, _readers.map(_read_record(reader), registered), strict=True
-    ):
+    read_one = _read_record(reader)
+    outcomes = (
+        map(read_one, registered) if at_once <= 1 else _readers(at_once).map(read_one, registered)
+    )
+    for entry, outcome in zip(registered, outcomes, strict=True):
         if isinstance(outcome, MalformedRecordError):
             entry.problem = outcome.problem
         elif isinstance(outcome, ChainError):
@@ -247,7 +247,7 @@ def routes(sources: ChainSources) -> list[BaseRoute]:
                 alias = ".".join(words[: depth + 1])
                 context.append(Entry(alias, depth, alias in reg.aliases, context=True))
         shown = context + page
-        read_records(FactoryReader(sources.algod, app_id), shown)
+        read_records(FactoryReader(sources.algod, app_id), shown, sources.reads_at_once)
         end = start + len(page)
         return render(
             request,

@@ -21,13 +21,22 @@ class ChainSources:
 
     algod: AlgodClient
     indexer: IndexerClient
+    reads_at_once: int = 1
+    """How many reads of one page may be in flight together (the GNode tree's record reads).
+    Over a network, overlapping round trips saves most of a page's time; a node served by the
+    explorer's own process gains nothing from it (one process answers both sides)."""
 
     @classmethod
     def connect(
-        cls, algod_url: str, indexer_url: str, algod_token: str, indexer_token: str | None = None
+        cls,
+        algod_url: str,
+        indexer_url: str,
+        algod_token: str,
+        indexer_token: str | None = None,
+        reads_at_once: int = 1,
     ) -> ChainSources:
-        """Clients that keep their HTTP connections alive (`keepalive`): a page makes tens of
-        calls."""
+        """Clients that keep their HTTP connections alive (`keepalive`, one a thread): a page
+        makes tens of calls."""
         from .keepalive import KeepAliveAlgodClient, KeepAliveIndexerClient
 
         return cls(
@@ -35,6 +44,7 @@ class ChainSources:
             KeepAliveIndexerClient(
                 algod_token if indexer_token is None else indexer_token, indexer_url
             ),
+            reads_at_once,
         )
 
 

@@ -83,3 +83,19 @@ def test_a_file_that_is_no_app_spec_is_refused_before_serving(tmp_path: Path) ->
     result = CliRunner().invoke(main, ["explorer", "--app-spec", str(spec), "--port", "0"])
     assert result.exit_code == 1
     assert "cannot load the app specs" in result.output
+
+
+@pytest.mark.parametrize("value", ["0", "33", "many"])
+def test_reads_at_once_out_of_range_is_refused_before_serving(value: str) -> None:
+    from click.testing import CliRunner
+
+    from gridworks.cli import main
+
+    result = CliRunner().invoke(
+        main,
+        ["explorer", "--algod-url", "http://127.0.0.1:1", "--indexer-url", "http://127.0.0.1:1",
+         "--reads-at-once", value],
+    )  # fmt: skip
+    assert result.exit_code == 2
+    assert "Invalid value for '--reads-at-once'" in result.output
+    assert "explorer: http" not in result.output

@@ -4,6 +4,7 @@ record, certificates and live verdicts, and the error pages of missing or malfor
 from __future__ import annotations
 
 import base64
+import threading
 import uuid
 from collections.abc import Callable
 
@@ -237,7 +238,7 @@ def test_a_page_of_a_thousand_gnodes_reads_only_the_records_it_shows() -> None:
         algod = CountingAlgod()
 
     read_records(FactoryReader(Chain(), 1), page)  # type: ignore[arg-type]
-    assert sorted(reads) == [e.alias for e in page if e.registered]  # read at once, in any order
+    assert reads == [e.alias for e in page if e.registered]
     assert len(reads) == 50
     assert all(e.problem and e.problem.startswith("undecodable") for e in page if e.registered)
     forest = nest(page)
@@ -288,6 +289,28 @@ def test_each_entry_gets_its_own_record_or_its_own_problem() -> None:
     assert problems[aliases[7]] == "the record's box is gone"
     good = [e for e in entries if not e.problem]
     assert all(e.gnode is not None and e.gnode.alias == e.alias for e in good)
+
+
+def test_reads_at_once_are_in_flight_together() -> None:
+    """With `at_once` 4, four reads wait on each other at a barrier and all pass it (one at a
+    time, the first would wait there alone until the barrier's timeout broke it)."""
+    aliases = [f"d1.mix.n{i}.ta" for i in range(8)]
+    together = threading.Barrier(4, timeout=30)
+    threads: set[str] = set()
+
+    class Meeting(BoxesAlgod):
+        def application_box_by_name(self, app_id: int, name: bytes) -> dict[str, str]:
+            threads.add(threading.current_thread().name)
+            together.wait()
+            return super().application_box_by_name(app_id, name)
+
+    class Chain:
+        algod = Meeting({alias: record_of(alias) for alias in aliases})
+
+    entries = [Entry(alias, 3, registered=True) for alias in aliases]
+    read_records(FactoryReader(Chain(), 1), entries, at_once=4)  # type: ignore[arg-type]
+    assert all(e.gnode is not None and e.gnode.alias == e.alias for e in entries)
+    assert len(threads) == 4 and threading.current_thread().name not in threads
 
 
 def test_a_node_that_fails_a_record_read_fails_the_page_with_a_502() -> None:
