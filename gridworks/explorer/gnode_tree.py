@@ -10,6 +10,9 @@ only the records of the GNodes on the page are read (one algod box read each), f
 and status. Ancestors that are not registered (the factory registers only validators, services
 and TerminalAssets) are shown as "implied"; box names that are no alias, and records that do
 not parse, are listed as skipped, as `FactoryReader.tree()` does.
+
+What a page reads is kept until the chain moves (`tree_cache`): the same page again, or the
+next one, at the same round and block hash reads only those two facts.
 """
 
 from __future__ import annotations
@@ -32,6 +35,7 @@ from gridworks.identity.record import RECORD_PREFIX, VALIDATOR_PREFIX, Record
 from .errors import ExplorerError, bad_request, not_found, parse_uint
 from .render import readable, render
 from .sources import ChainSources, as_dict, read
+from .tree_cache import TreeCache, chain_state
 
 BOX_PAGE = 1000
 """Box names asked of the indexer in one call."""
@@ -173,41 +177,50 @@ def _readers(at_once: int) -> ThreadPoolExecutor:
     return ThreadPoolExecutor(at_once, thread_name_prefix="gridworks-explorer-read")
 
 
-def read_records(reader: FactoryReader, entries: list[Entry], at_once: int = 1) -> None:
+Outcome = Record | None | MalformedRecordError
+"""A record read: the record, None (no such box), or why its bytes are no record."""
+
+
+def read_records(
+    reader: FactoryReader,
+    entries: list[Entry],
+    at_once: int = 1,
+    remember: Callable[[str, Callable[[], Outcome]], Outcome] | None = None,
+) -> None:
     """Reads the record of each registered entry (one box read each, `at_once` at a time) for
-    its role and status.
+    its role and status; `remember(alias, read)` may answer from what it kept instead.
 
     The tree decodes each record (`FactoryReader.record`) and checks it names its own box, no
     more: the full model check (`FactoryReader.gnode`: the alias grammar again, every holder's
     address checksum) costs about 1 ms a record and is done on the GNode's own page."""
+
+    def read_one(entry: Entry) -> Outcome:
+        def fresh() -> Outcome:
+            try:
+                return reader.record(entry.alias)
+            except MalformedRecordError as error:  # (any other ChainError is raised)
+                return error
+
+        return fresh() if remember is None else remember(entry.alias, fresh)
+
     registered = [entry for entry in entries if entry.registered]
-    read_one = _read_record(reader)
-    outcomes = (
-        map(read_one, registered) if at_once <= 1 else _readers(at_once).map(read_one, registered)
-    )
+    try:
+        outcomes = list(
+            map(read_one, registered)
+            if at_once <= 1
+            else _readers(at_once).map(read_one, registered)
+        )
+    except ChainError as error:
+        raise ExplorerError(502, f"the node did not answer: {error}") from None
     for entry, outcome in zip(registered, outcomes, strict=True):
         if isinstance(outcome, MalformedRecordError):
             entry.problem = outcome.problem
-        elif isinstance(outcome, ChainError):
-            raise ExplorerError(502, f"the node did not answer: {outcome}") from None
         elif outcome is None:
             entry.problem = "the record's box is gone"
         elif outcome.alias != entry.alias:
             entry.problem = f"it names alias {outcome.alias!r}"
         else:
             entry.gnode = outcome
-
-
-def _read_record(
-    reader: FactoryReader,
-) -> Callable[[Entry], Record | None | MalformedRecordError | ChainError]:
-    def read_one(entry: Entry) -> Record | None | MalformedRecordError | ChainError:
-        try:
-            return reader.record(entry.alias)
-        except ChainError as error:  # MalformedRecordError too: told apart by the caller
-            return error
-
-    return read_one
 
 
 def checked_alias(value: str | None, what: str = "alias") -> str:
@@ -221,6 +234,8 @@ def checked_alias(value: str | None, what: str = "alias") -> str:
 def routes(sources: ChainSources) -> list[BaseRoute]:
     from .gnodes import factory_app
 
+    cache = TreeCache()
+
     def factory_tree(request: Request) -> Response:
         app_id = parse_uint(request.path_params["app_id"], "application id")
         params = request.query_params
@@ -232,7 +247,8 @@ def routes(sources: ChainSources) -> list[BaseRoute]:
         if not 1 <= size <= MAX_PAGE:
             raise bad_request(f"size must be from 1 to {MAX_PAGE}, not {size}")
         factory = factory_app(sources, app_id)
-        reg = registry(sources, app_id)
+        state = chain_state(sources)
+        reg = cache.get(state, "registry", app_id, lambda: registry(sources, app_id))
         if under is not None and not reg.known(under):
             raise not_found(f"no alias {under} in the tree of factory {app_id}")
         page, total = page_of(reg, under, start, size)
@@ -247,7 +263,12 @@ def routes(sources: ChainSources) -> list[BaseRoute]:
                 alias = ".".join(words[: depth + 1])
                 context.append(Entry(alias, depth, alias in reg.aliases, context=True))
         shown = context + page
-        read_records(FactoryReader(sources.algod, app_id), shown, sources.reads_at_once)
+        read_records(
+            FactoryReader(sources.algod, app_id),
+            shown,
+            sources.reads_at_once,
+            lambda alias, read: cache.get(state, "record", (app_id, alias), read),
+        )
         end = start + len(page)
         return render(
             request,

@@ -126,6 +126,25 @@ def test_the_tree_is_paged_with_its_ancestors_as_context(
     assert top.parent[top.order[1]] == "d1"
 
 
+def test_the_tree_shows_what_changed_since_it_was_last_read(
+    explorer: str, network: Network, gnode_factory: FactorySetup
+) -> None:
+    """The tree keeps what it read at one chain state (round and block hash): a change in a
+    later block shows on the next page, a new record as well as a changed one."""
+    parent = f"d1.test.ch{uuid.uuid4().hex[:10]}"
+    provision_device(network, f"{parent}.a", on=gnode_factory, micro_algos=1_000_000)
+    path = f"factory/{gnode_factory.factory.app_id}?under={parent}"
+    first = tree(get(explorer, path).text)
+    assert first.tags[f"{parent}.a.ta"] == ["TerminalAsset", "Active"]
+    assert tree(get(explorer, path).text).tags == first.tags  # the same state again
+    gnode_factory.factory.suspend(gnode_factory.admin, f"{parent}.a.ta")
+    assert tree(get(explorer, path).text).tags[f"{parent}.a.ta"] == ["TerminalAsset", "Suspended"]
+    provision_device(network, f"{parent}.b", on=gnode_factory, micro_algos=1_000_000)
+    third = tree(get(explorer, path).text)
+    assert third.tags[f"{parent}.b.ta"] == ["TerminalAsset", "Active"]
+    assert third.tags[f"{parent}.a.ta"] == ["TerminalAsset", "Suspended"]
+
+
 def test_a_gnode_page_shows_record_certificates_and_verdicts(explorer: str, device: Device) -> None:
     d = device
     app_id, ta = d.factory.app_id, d.terminal_asset_alias
