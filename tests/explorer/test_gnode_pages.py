@@ -17,6 +17,8 @@ from algosdk.v2client.algod import AlgodClient
 from gridworks.contracts.provision import Device, FactorySetup, provision_device
 from gridworks.explorer.errors import ExplorerError
 from gridworks.explorer.gnode_tree import Entry, Registry, nest, page_of, read_records, walk
+from gridworks.explorer.sources import ChainSources
+from gridworks.explorer.tree_cache import chain_state
 from gridworks.identity.certificates import CertificateKind
 from gridworks.identity.chain import FactoryReader
 from gridworks.identity.record import ZERO_ADDRESS, Record
@@ -131,6 +133,7 @@ def test_the_tree_shows_what_changed_since_it_was_last_read(
 ) -> None:
     """The tree keeps what it read at one chain state (round and block hash): a change in a
     later block shows on the next page, a new record as well as a changed one."""
+    assert chain_state(ChainSources(network.algod, network.indexer)) is not None  # it keeps
     parent = f"d1.test.ch{uuid.uuid4().hex[:10]}"
     provision_device(network, f"{parent}.a", on=gnode_factory, micro_algos=1_000_000)
     path = f"factory/{gnode_factory.factory.app_id}?under={parent}"

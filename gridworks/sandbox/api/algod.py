@@ -26,6 +26,8 @@ from ..encoding import (
 )
 from ..ledger.errors import DecodeError, LedgerError, NotFound, TransactionRejected
 from ..ledger.ledger import Ledger
+from . import algod_blocks
+from .algod_account_lists import routes as account_list_routes
 from .algod_shapes import (
     account_json,
     app_json,
@@ -400,6 +402,7 @@ def create_algod_app(
         Route("/v2/transactions/pending", pending_list),
         Route("/v2/transactions/pending/{txid}", pending),
         Route("/v2/accounts/{address}", account),
+        *account_list_routes(ledger, pending_list, _address),
         Route("/v2/accounts/{address}/assets/{asset_id}", account_asset),
         Route("/v2/assets/{asset_id}", asset),
         Route("/v2/applications/{app_id}", application),
@@ -407,6 +410,7 @@ def create_algod_app(
         Route("/v2/applications/{app_id}/box", application_box),
         Route("/v2/accounts/{address}/applications/{app_id}", account_application),
         Route("/v2/blocks/{round}", block),
+        *algod_blocks.routes(ledger),
         Route("/v2/ledger/supply", supply),
         Route("/v2/devmode/blocks/offset/{offset}", set_offset, methods=["POST"]),
         Route("/v2/devmode/blocks/offset", get_offset),

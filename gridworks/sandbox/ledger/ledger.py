@@ -36,6 +36,12 @@ from .undo import capture as capture_undo
 RECENT_CONFIRMED = 4_096
 
 
+def header_hash(header: dict[str, Any]) -> bytes:
+    """A block header's hash (what the next block names as `prev`): its canonical msgpack
+    hashed under the "BH" domain. A stored block's header is the block without `txns`."""
+    return hash_obj(b"BH", header)
+
+
 @dataclass(frozen=True, slots=True)
 class ConfirmedTransaction:
     """A transaction as it sits in its block: the signed transaction and what applying it did."""
@@ -206,7 +212,7 @@ class Ledger:
         txn_root = sha512_256(b"".join(stxn.txn.txid_digest for stxn in group))
         return {
             "rnd": round_,
-            "prev": hash_obj(b"BH", prev),
+            "prev": header_hash(prev),
             "prev512": hashlib.sha512(b"BH" + canonical_msgpack(prev)).digest(),  # v41+
             "seed": sha512_256(prev["seed"] + round_.to_bytes(8, "big")),
             "ts": self.next_timestamp
