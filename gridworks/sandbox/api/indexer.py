@@ -19,6 +19,7 @@ from starlette.routing import Route
 from starlette.types import ASGIApp
 
 from ... import __version__
+from ..indexer.block_headers import block_header_routes
 from ..indexer.query_params import Params, address, encode_token, txid_param
 from ..indexer.search import Found, TxnQuery, load, role_mask, search
 from ..indexer.tables import unpack
@@ -169,6 +170,7 @@ def create_indexer_app(ledger: Ledger, token: str) -> ASGIApp:
         Route("/v2/assets/{asset}/transactions", asset_transactions),
         Route("/v2/blocks/{round}", block),
         *state_routes(ledger, reading),
+        *block_header_routes(ledger, reading),
     ]
     app = Starlette(routes=routes, exception_handlers=_EXCEPTION_HANDLERS)
     return with_cors(
