@@ -332,6 +332,36 @@ def page_paths(data: DataSet, repeats: int) -> dict[str, list[str]]:
     }
 
 
+TREE_AFTER_A_BLOCK = "GNode tree, first read after a block"
+
+
+def measure_after_a_block(
+    client: Client, result: PageResult, repeats: int, pid: int, algod_address: str
+) -> None:
+    """The page's first GET after each new (empty) block, when nothing it read before is kept;
+    the chain is put back as it was afterwards (a snapshot taken first, reverted to)."""
+    from gridworks.sandbox.gridworks_client import GridworksClient
+
+    chain = GridworksClient(algod_address, DEFAULT_TOKEN)
+    snapshot = chain.snapshot()
+    try:
+        times = []
+        before = process_cpu_s(pid)
+        for _ in range(repeats):
+            chain.advance(1)  # untimed (and its CPU counted below, a little)
+            elapsed, result.status, body = client.get(result.paths[0])
+            if result.status != 200:
+                raise RuntimeError(f"{result.paths[0]}: {result.status} {body[:300]!r}")
+            times.append(elapsed)
+            result.size = len(body)
+        after = process_cpu_s(pid)
+        result.server_ms = times
+        if before is not None and after is not None:
+            result.server_cpu_ms = (after - before) * 1000 / max(repeats, 1)
+    finally:
+        chain.revert(snapshot["id"])
+
+
 def measure_server(client: Client, result: PageResult, repeats: int, pid: int) -> None:
     _, result.status, body = client.get(result.paths[0])  # untimed: warms the page's path
     result.size = len(body)
@@ -427,6 +457,13 @@ class Report:
                 why = "not there yet (404 no such page)" if page.missing else f"HTTP {page.status}"
                 rows.append((page.name, page.paths[0], why, "", "", "", "", "", "", ""))
                 continue
+            if not page.fcp_ms:  # measured on the server only
+                rows.append(
+                    (page.name, page.paths[0], f"{page.size / 1024:.1f} kB", ms(page.server_ms),
+                     f"{statistics.median(page.server_ms) / status:.1f}x",
+                     cpu(page.server_cpu_ms), "", "", "", "")
+                )  # fmt: skip
+                continue
             fcp = statistics.median(page.fcp_ms)
             rows.append(
                 (page.name, page.paths[0], f"{page.size / 1024:.1f} kB", ms(page.server_ms),
@@ -500,6 +537,8 @@ def run(
             css_server_ms, css_cpu = timed_gets(client, [css], repeats, pid)
             for page in pages:
                 measure_server(client, page, repeats, pid)
+            after_a_block = PageResult(TREE_AFTER_A_BLOCK, paths["GNode tree"])
+            measure_after_a_block(client, after_a_block, repeats, pid, served.algod_address)
             client.close()
             css_page = PageResult("css", [css], status=200)
             with open_browser() as (browser, chromium):
@@ -507,6 +546,7 @@ def run(
                 measure_browser(browser, origin, css_page, browser_repeats, warmup)
                 for page in pages:
                     measure_browser(browser, origin, page, browser_repeats, warmup)
+            pages.append(after_a_block)  # (server only: a browser's navigation reads it warm)
             load_after = os.getloadavg()
     return Report(
         data, pages, status_ms, status_cpu, css_server_ms, css_cpu, css_page.response_end_ms,

@@ -40,8 +40,15 @@ def test_bench_explorer_measures_the_three_pages(tmp_path: Path) -> None:
 
     assert report.data.transactions == 200 and report.data.gnodes == 3
     assert report.data.factory_app > 0 and report.data.txids
-    assert [page.name for page in report.pages] == [*bench.PAGES, bench.FACTORY_CALL]
-    for page in report.pages:
+    assert [page.name for page in report.pages] == [
+        *bench.PAGES,
+        bench.FACTORY_CALL,
+        bench.TREE_AFTER_A_BLOCK,
+    ]
+    *browsed, after_a_block = report.pages
+    assert after_a_block.status == 200 and after_a_block.size > 0
+    assert len(after_a_block.server_ms) == 1 and not after_a_block.fcp_ms
+    for page in browsed:
         assert page.status == 200, (page.name, page.paths[0], page.status)
         assert page.size > 0
         assert len(page.server_ms) == 1 and len(page.fcp_ms) == 1
@@ -54,11 +61,18 @@ def test_bench_explorer_measures_the_three_pages(tmp_path: Path) -> None:
     assert [row.split("|")[0].strip() for row in rows] == [
         *bench.PAGES,
         bench.FACTORY_CALL,
+        bench.TREE_AFTER_A_BLOCK,
         "reference: algod",
         "reference: static file",
     ]
     for row in rows[:4]:
         assert row.split("|")[-1].strip() in ("met", "NOT MET"), row
 
-    # the data set is kept in --data-dir for the next run to reuse
+    # the data set is kept in --data-dir for the next run to reuse, as it was (the blocks the
+    # after-a-block measure added are reverted)
     assert bench.DataSet.load(tmp_path / "data") == report.data
+    with bench.serve(tmp_path / "data") as served:
+        from algosdk.v2client.algod import AlgodClient
+
+        algod = AlgodClient(bench.DEFAULT_TOKEN, served.algod_address)
+        assert algod.status()["last-round"] == report.data.rounds
