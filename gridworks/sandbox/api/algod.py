@@ -247,6 +247,7 @@ def create_algod_app(
         return msgpack_response(body) if as_msgpack else json_response(body)
 
     async def pending_list(request: Request) -> Response:
+        int_param(request.query_params.get("max", "0"), "max")  # (the pool is always empty)
         body = {"top-transactions": [], "total-transactions": 0}
         return msgpack_response(body) if wants_msgpack(request) else json_response(body)
 

@@ -94,8 +94,7 @@ def routes(
 
     async def pending_by_address(request: Request) -> Response:
         parse_address(request.path_params["address"])
-        int_param(request.query_params.get("max", "0"), "max")
-        return await pending_list(request)
+        return await pending_list(request)  # (which checks `max`)
 
     async def account_assets(request: Request) -> Response:
         addr = parse_address(request.path_params["address"])

@@ -241,6 +241,15 @@ def test_pending_info_of_a_malformed_txid_is_400(
     assert info.value.code == 400
 
 
+@pytest.mark.parametrize("value", ["abc", "-1", "1.5"])
+def test_the_pool_listing_refuses_a_max_that_is_no_count(http: httpx.Client, value: str) -> None:
+    assert "max" in _assert_json_error(
+        http.get("/v2/transactions/pending", params={"max": value}), 400
+    )
+    listed = http.get("/v2/transactions/pending", params={"max": "5"})
+    assert listed.json() == {"top-transactions": [], "total-transactions": 0}
+
+
 # accounts and assets
 
 LIST_KEYS = ("assets", "created-assets", "apps-local-state", "created-apps")
