@@ -66,6 +66,12 @@ def held_rows(sources: ChainSources, holdings: list[dict[str, Any]]) -> list[dic
 def routes(sources: ChainSources) -> list[BaseRoute]:
     indexer = sources.indexer
 
+    def listed(path: str, after: str | None) -> Any:
+        """A page of one of the indexer's lists algosdk has no method for."""
+        return indexer.indexer_request(
+            "GET", path, {"limit": PAGE, **({"next": after} if after else {})}
+        )
+
     def account(request: Request) -> Response:
         address = check_address(request.path_params["address"])
         info = as_dict(
@@ -83,21 +89,13 @@ def routes(sources: ChainSources) -> list[BaseRoute]:
             after["assets"],
         )
         created = page(
-            lambda: indexer.indexer_request(
-                "GET",
-                f"/accounts/{address}/created-assets",
-                {"limit": PAGE, **({"next": after["created"]} if after["created"] else {})},
-            ),
+            lambda: listed(f"/accounts/{address}/created-assets", after["created"]),
             "assets",
             f"assets created by {address}",
             after["created"],
         )
         apps = page(
-            lambda: indexer.indexer_request(
-                "GET",
-                f"/accounts/{address}/created-applications",
-                {"limit": PAGE, **({"next": after["apps"]} if after["apps"] else {})},
-            ),
+            lambda: listed(f"/accounts/{address}/created-applications", after["apps"]),
             "applications",
             f"applications created by {address}",
             after["apps"],

@@ -36,14 +36,23 @@ class _Connections(threading.local):
 _connections = _Connections()
 
 
+def _key(url: parse.SplitResult) -> tuple[str, str, int | None]:
+    return url.scheme, url.hostname or "", url.port
+
+
 def _connection(url: parse.SplitResult, timeout: float) -> http.client.HTTPConnection:
-    key = (url.scheme, url.hostname or "", url.port)
-    conn = _connections.open.get(key)
+    conn = _connections.open.get(_key(url))
     if conn is None:
         cls = http.client.HTTPSConnection if url.scheme == "https" else http.client.HTTPConnection
         conn = cls(url.hostname or "", url.port, timeout=timeout)
-        _connections.open[key] = conn
+        _connections.open[_key(url)] = conn
     return conn
+
+
+def _forget(url: parse.SplitResult, conn: http.client.HTTPConnection) -> None:
+    """Close `conn` and open a new one next time."""
+    conn.close()
+    _connections.open.pop(_key(url), None)
 
 
 def request(
@@ -64,18 +73,15 @@ def request(
             response = conn.getresponse()
             body = response.read()
         except RETRIABLE:
-            conn.close()
-            _connections.open.pop((url.scheme, url.hostname or "", url.port), None)
+            _forget(url, conn)
             if attempt == 2:
                 raise
             continue
         except OSError:
-            conn.close()
-            _connections.open.pop((url.scheme, url.hostname or "", url.port), None)
+            _forget(url, conn)
             raise
         if response.will_close:
-            conn.close()
-            _connections.open.pop((url.scheme, url.hostname or "", url.port), None)
+            _forget(url, conn)
         return response.status, body
     raise AssertionError("unreachable")
 
@@ -96,16 +102,27 @@ def _message(body: bytes) -> tuple[str, Any]:
         return body.decode("utf-8", "replace"), None
 
 
-def _headers(
-    client: dict[str, str] | None, call: dict[str, str] | None, auth_header: str, token: str
-) -> dict[str, str]:
-    """A request's headers as algosdk builds them: the client's, the call's, then the token."""
+def _send(
+    base: str,
+    auth: tuple[str, str],
+    client_headers: dict[str, str] | None,
+    method: str,
+    requrl: str,
+    params: Any,
+    data: bytes | None,
+    call_headers: dict[str, str] | None,
+    timeout: int | None,
+) -> tuple[int, bytes]:
+    """One call as algosdk makes it: its path and query, headers (the client's, the call's,
+    then `auth`, a header name and token, unless the path needs none), on the kept-alive
+    connection."""
     header = {"User-Agent": "gridworks-explorer", "Connection": "keep-alive"}
-    header.update(client or {})
-    header.update(call or {})
-    if token:
+    header.update(client_headers or {})
+    header.update(call_headers or {})
+    auth_header, token = auth
+    if token and requrl not in constants.no_auth:
         header[auth_header] = token
-    return header
+    return request(base, method, _target(requrl, params), header, data, timeout or 30)
 
 
 class KeepAliveAlgodClient(AlgodClient):
@@ -119,10 +136,16 @@ class KeepAliveAlgodClient(AlgodClient):
         response_format: str | None = "json",
         timeout: int | None = 30,
     ) -> Any:
-        token = self.algod_token if requrl not in constants.no_auth else ""
-        header = _headers(self.headers, headers, constants.algod_auth_header, token)
-        status, body = request(
-            self.algod_address, method, _target(requrl, params), header, data, timeout or 30
+        status, body = _send(
+            self.algod_address,
+            (constants.algod_auth_header, self.algod_token),
+            self.headers,
+            method,
+            requrl,
+            params,
+            data,
+            headers,
+            timeout,
         )
         if status >= 400:
             message, extra = _message(body)
@@ -147,10 +170,16 @@ class KeepAliveIndexerClient(IndexerClient):
         headers: dict[str, str] | None = None,
         timeout: int | None = 30,
     ) -> Any:
-        token = self.indexer_token if requrl not in constants.no_auth else ""
-        header = _headers(self.headers, headers, constants.indexer_auth_header, token)
-        status, body = request(
-            self.indexer_address, method, _target(requrl, params), header, data, timeout or 30
+        status, body = _send(
+            self.indexer_address,
+            (constants.indexer_auth_header, self.indexer_token),
+            self.headers,
+            method,
+            requrl,
+            params,
+            data,
+            headers,
+            timeout,
         )
         if status >= 400:
             raise IndexerHTTPError(_message(body)[0])

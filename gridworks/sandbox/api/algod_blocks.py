@@ -13,8 +13,8 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from ..encoding import b64, encode_txid, hash_obj
-from ..indexer.tables import tree
+from ..encoding import b64, encode_txid
+from ..indexer.tables import tree, txid_digests
 from ..ledger.errors import NotFound
 from ..ledger.ledger import Ledger, header_hash
 from .http import ApiError, int_param, json_response
@@ -28,7 +28,7 @@ def block_hash(block: dict[str, Any]) -> bytes:
 
 def block_txids(block: dict[str, Any]) -> list[str]:
     """The ids of a stored block's top-level transactions, in block order."""
-    return [encode_txid(hash_obj(b"TX", entry["stxn"]["txn"])) for entry in block["txns"]]
+    return [encode_txid(digest) for digest in txid_digests(block)]
 
 
 def block_logs(block: dict[str, Any]) -> list[dict[str, Any]]:

@@ -77,6 +77,11 @@ _ROLE_KEYS = (
 )
 
 
+def txid_digests(block: dict[str, Any]) -> list[bytes]:
+    """The ids (digests) of a stored block's top-level transactions, in block order."""
+    return [hash_obj(b"TX", entry["stxn"]["txn"]) for entry in block["txns"]]
+
+
 def pack(value: Any) -> bytes:
     return msgpack.packb(value, use_bin_type=True)
 
@@ -293,8 +298,7 @@ def backfill(db: sqlite3.Connection) -> None:
     try:
         for round_, data in pending:
             block = unpack(data)
-            txids = [hash_obj(b"TX", entry["stxn"]["txn"]) for entry in block["txns"]]
-            index_block(db, round_, block, txids, _NO_DELTA)
+            index_block(db, round_, block, txid_digests(block), _NO_DELTA)
         _backfill_created(db)
         db.execute("COMMIT")
     except BaseException:
